@@ -1,0 +1,327 @@
+"""Engine, migrations, and every read and write of stored data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Connection, Engine
+
+from metrics import datasets
+from metrics.datasets import ColumnType
+from metrics.db.tables import DATA_TABLES, batches, metadata
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+INSERT_CHUNK = 5_000
+
+
+@cache
+def engine_for(url: str) -> Engine:
+    """One engine per database URL; SQLite gets foreign keys, WAL and a busy timeout."""
+    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+            # Autocommit off in the driver: SQLAlchemy issues BEGIN itself (see _begin_write).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Connection) -> None:
+            # BEGIN IMMEDIATE takes the write lock up front, so two uploads queue, never interleave.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+
+    return engine
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema up to the newest migration (creates it on first use)."""
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def ready_engine(url: str) -> Engine:
+    """An engine whose database exists and is migrated."""
+    engine = engine_for(url)
+    migrate(engine)
+    return engine
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction that no other writer can interleave with."""
+    with engine.connect() as conn:
+        conn.info["write"] = True
+        try:
+            with conn.begin():
+                if engine.dialect.name == "postgresql":
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+                yield conn
+        finally:
+            conn.info.pop("write", None)
+
+
+_LOCK_KEY = zlib.crc32(b"measures-of-success-writes")
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class BatchMeta:
+    dataset: str
+    uploaded_by: str
+    file_name: str
+    sha256: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    batch_id: int
+    rows_added: int
+    rows_superseded: int
+    periods: list[str]
+    superseded_batches: list[int]
+
+
+def _period_list(frame: pl.DataFrame) -> list[str]:
+    return sorted(frame.get_column("period_key").unique().to_list())
+
+
+def write_batch(
+    conn: Connection, meta: BatchMeta, frame: pl.DataFrame, *, fail_after_rows: int | None = None
+) -> WriteResult:
+    """Store validated rows as a new batch; earlier rows in the same periods are superseded.
+
+    `frame` has the dataset's columns (typed), `row_number` and `period_key`. Run inside
+    `write_transaction`. `fail_after_rows` exists only so tests can prove a crash mid-write
+    leaves nothing behind.
+    """
+    table = DATA_TABLES[meta.dataset]
+    periods = _period_list(frame)
+    stamp = now_utc()
+    batch_id = conn.execute(
+        batches.insert().values(
+            dataset=meta.dataset,
+            uploaded_by=meta.uploaded_by,
+            uploaded_at=stamp,
+            file_name=meta.file_name,
+            sha256=meta.sha256,
+            row_count=frame.height,
+            periods=json.dumps(periods),
+            status="active",
+            status_changed_at=stamp,
+            status_changed_by=meta.uploaded_by,
+            note=meta.note,
+        )
+    ).inserted_primary_key[0]
+
+    active_batch_ids = sa.select(batches.c.id).where(batches.c.status == "active")
+    superseded_from = conn.execute(
+        sa.select(table.c.batch_id)
+        .where(table.c.period_key.in_(periods), table.c.superseded_by.is_(None))
+        .where(table.c.batch_id.in_(active_batch_ids), table.c.batch_id != batch_id)
+        .distinct()
+    ).scalars()
+    superseded_from = sorted(superseded_from)
+    rows_superseded = conn.execute(
+        table.update()
+        .where(table.c.period_key.in_(periods), table.c.superseded_by.is_(None))
+        .where(table.c.batch_id.in_(superseded_from))
+        .values(superseded_by=batch_id)
+    ).rowcount
+
+    columns = [c.name for c in table.columns if c.name not in ("id", "batch_id", "superseded_by")]
+    records = frame.select(columns).with_columns(batch_id=pl.lit(batch_id)).to_dicts()
+    for start in range(0, len(records), INSERT_CHUNK):
+        if fail_after_rows is not None and start >= fail_after_rows:
+            raise RuntimeError("injected failure during write (test only)")
+        conn.execute(table.insert(), records[start : start + INSERT_CHUNK])
+    if fail_after_rows is not None:
+        raise RuntimeError("injected failure during write (test only)")
+
+    _refresh_statuses(conn, meta.dataset, superseded_from, meta.uploaded_by)
+    return WriteResult(batch_id, len(records), rows_superseded, periods, superseded_from)
+
+
+def _refresh_statuses(conn: Connection, dataset: str, batch_ids: list[int], by: str) -> None:
+    """A batch none of whose rows is current any more is 'superseded'; otherwise 'active'."""
+    if not batch_ids:
+        return
+    table = DATA_TABLES[dataset]
+    live = (
+        sa.select(sa.func.count())
+        .select_from(table)
+        .where(table.c.batch_id == batches.c.id, table.c.superseded_by.is_(None))
+        .scalar_subquery()
+    )
+    stamp = now_utc()
+    for status, cond in (("superseded", live == 0), ("active", live > 0)):
+        conn.execute(
+            batches.update()
+            .where(batches.c.id.in_(batch_ids), batches.c.status != "rolled_back")
+            .where(batches.c.status != status, cond)
+            .values(status=status, status_changed_at=stamp, status_changed_by=by)
+        )
+
+
+class RollbackError(ValueError):
+    """A roll back that cannot be done, with the reason in plain English."""
+
+
+def rollback(conn: Connection, batch_id: int, by: str) -> list[int]:
+    """Undo a batch: its rows stop counting, and what it superseded comes back.
+
+    Rows that the batch superseded return to the state they would have had without it: current
+    again, or superseded by whichever later batch replaced the rolled-back rows.
+    Returns the ids of batches whose rows came back.
+    """
+    row = conn.execute(sa.select(batches).where(batches.c.id == batch_id)).mappings().first()
+    if row is None:
+        raise RollbackError(f"There is no batch {batch_id}.")
+    if row["status"] == "rolled_back":
+        raise RollbackError(f"Batch {batch_id} has already been rolled back.")
+    table = DATA_TABLES[row["dataset"]]
+    # For each period, who (if anyone) replaced this batch's rows there.
+    successors = dict(
+        conn.execute(
+            sa.select(table.c.period_key, sa.func.max(table.c.superseded_by))
+            .where(table.c.batch_id == batch_id)
+            .group_by(table.c.period_key)
+        ).all()
+    )
+    restored = sorted(
+        conn.execute(
+            sa.select(table.c.batch_id).where(table.c.superseded_by == batch_id).distinct()
+        ).scalars()
+    )
+    for period, successor in successors.items():
+        conn.execute(
+            table.update()
+            .where(table.c.superseded_by == batch_id, table.c.period_key == period)
+            .values(superseded_by=successor)
+        )
+    conn.execute(
+        batches.update()
+        .where(batches.c.id == batch_id)
+        .values(status="rolled_back", status_changed_at=now_utc(), status_changed_by=by)
+    )
+    _refresh_statuses(conn, row["dataset"], restored, by)
+    return restored
+
+
+def _polars_type(col: datasets.Column) -> pl.DataType:
+    match col.type:
+        case ColumnType.date:
+            return pl.Date()
+        case ColumnType.integer:
+            return pl.Int64()
+        case ColumnType.number:
+            return pl.Float64()
+        case _:
+            return pl.String()
+
+
+def polars_schema(dataset: str) -> dict[str, pl.DataType]:
+    ds = datasets.get(dataset)
+    return {c.name: _polars_type(c) for c in ds.columns}
+
+
+def read_active(conn: Connection, dataset: str, columns: list[str] | None = None) -> pl.DataFrame:
+    """The current rows of a dataset: in an active batch and not superseded."""
+    table = DATA_TABLES[dataset]
+    schema = {"batch_id": pl.Int64(), "row_number": pl.Int64(), "period_key": pl.String()}
+    schema |= polars_schema(dataset)
+    wanted = list(schema) if columns is None else ["batch_id", *columns]
+    query = (
+        sa.select(*(table.c[c] for c in wanted))
+        .join(batches, batches.c.id == table.c.batch_id)
+        .where(batches.c.status != "rolled_back", table.c.superseded_by.is_(None))
+        .order_by(table.c.id)
+    )
+    rows = conn.execute(query).all()
+    return pl.DataFrame(rows, schema={c: schema[c] for c in wanted}, orient="row")
+
+
+def read_batches(conn: Connection) -> pl.DataFrame:
+    rows = conn.execute(sa.select(batches).order_by(batches.c.id)).mappings().all()
+    schema = {
+        "id": pl.Int64(),
+        "dataset": pl.String(),
+        "uploaded_by": pl.String(),
+        "uploaded_at": pl.Datetime(time_zone="UTC"),
+        "file_name": pl.String(),
+        "sha256": pl.String(),
+        "row_count": pl.Int64(),
+        "periods": pl.String(),
+        "status": pl.String(),
+        "status_changed_at": pl.Datetime(time_zone="UTC"),
+        "status_changed_by": pl.String(),
+        "note": pl.String(),
+    }
+    data = [
+        {
+            k: (v.replace(tzinfo=dt.UTC) if isinstance(v, dt.datetime) and v.tzinfo is None else v)
+            for k, v in r.items()
+        }
+        for r in rows
+    ]
+    return pl.DataFrame(data, schema=schema, orient="row")
+
+
+def active_batch_with_hash(conn: Connection, dataset: str, sha256: str) -> int | None:
+    return conn.execute(
+        sa.select(batches.c.id).where(
+            batches.c.dataset == dataset, batches.c.sha256 == sha256, batches.c.status == "active"
+        )
+    ).scalar()
+
+
+def data_version(conn: Connection) -> str:
+    """Changes whenever stored data changes (an upload, a roll back)."""
+    count, last_id, last_change = conn.execute(
+        sa.select(
+            sa.func.count(batches.c.id),
+            sa.func.max(batches.c.id),
+            sa.func.max(batches.c.status_changed_at),
+        )
+    ).one()
+    return f"{count}:{last_id}:{last_change}"
+
+
+def table_digest(conn: Connection) -> dict[str, list[tuple]]:
+    """Every row of every table, for tests that prove nothing changed."""
+    out: dict[str, list[tuple]] = {}
+    for table in metadata.sorted_tables:
+        out[table.name] = [
+            tuple(r) for r in conn.execute(sa.select(table).order_by(*table.primary_key.columns))
+        ]
+    return out

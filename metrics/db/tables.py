@@ -1,0 +1,71 @@
+"""SQLAlchemy tables, built from the dataset schemas so storage never drifts from validation."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from metrics import datasets
+from metrics.datasets import Column, ColumnType
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+BATCH_STATUSES = ("active", "superseded", "rolled_back")
+
+batches = sa.Table(
+    "batches",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dataset", sa.String(60), nullable=False, index=True),
+    sa.Column("uploaded_by", sa.String(200), nullable=False),
+    sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("row_count", sa.Integer, nullable=False),
+    sa.Column("periods", sa.Text, nullable=False),  # JSON list of period labels
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("status_changed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("status_changed_by", sa.String(200), nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.CheckConstraint(
+        "status IN ('active', 'superseded', 'rolled_back')", name="ck_batches_status"
+    ),
+)
+
+
+def _sql_type(col: Column) -> sa.types.TypeEngine:
+    match col.type:
+        case ColumnType.date:
+            return sa.Date()
+        case ColumnType.integer:
+            return sa.Integer()
+        case ColumnType.number:
+            return sa.Float()
+        case _:
+            return sa.String(col.max_length) if col.max_length <= 255 else sa.Text()
+
+
+def table_name(dataset: str) -> str:
+    return f"data_{dataset}"
+
+
+def _dataset_table(ds: datasets.Dataset) -> sa.Table:
+    return sa.Table(
+        table_name(ds.name),
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("batch_id", sa.ForeignKey("batches.id"), nullable=False, index=True),
+        sa.Column("row_number", sa.Integer, nullable=False),  # spreadsheet row in the upload
+        sa.Column("period_key", sa.String(120), nullable=False, index=True),
+        sa.Column("superseded_by", sa.ForeignKey("batches.id"), nullable=True, index=True),
+        *(sa.Column(c.name, _sql_type(c), nullable=True) for c in ds.columns),
+    )
+
+
+DATA_TABLES: dict[str, sa.Table] = {ds.name: _dataset_table(ds) for ds in datasets.DATASETS}

@@ -1,0 +1,120 @@
+"""Read -> validate -> preview -> write in one transaction: the one path every upload takes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+import polars as pl
+from sqlalchemy.engine import Engine
+
+from metrics import datasets
+from metrics.db import store
+from metrics.ingest.reader import RawTable, UnreadableFile, read_upload
+from metrics.ingest.validate import PROBLEM_SCHEMA, Validation, validate
+from metrics.registry import Registry
+
+__all__ = ["IngestReport", "RawTable", "UnreadableFile", "check_file", "ingest"]
+
+
+@dataclass
+class IngestReport:
+    dataset: str
+    file_name: str
+    sha256: str
+    rows_read: int
+    problems: pl.DataFrame
+    periods: list[str] = field(default_factory=list)
+    stored: store.WriteResult | None = None
+    already_loaded_batch: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problems.height == 0
+
+
+def aggregate_period_types(registry: Registry) -> dict[str, str]:
+    """Indicator ids that take counted values, with their period type."""
+    return {
+        i.id: i.period_type.value
+        for i in registry.indicators
+        if datasets.get(i.source.dataset).shape == "aggregate"
+    }
+
+
+def _unreadable(dataset: str, file_name: str, digest: str, err: Exception) -> IngestReport:
+    problems = pl.DataFrame(
+        [{"row": None, "column": "(file)", "value": file_name, "problem": str(err), "fix": ""}],
+        schema=PROBLEM_SCHEMA,
+    )
+    return IngestReport(dataset, file_name, digest, 0, problems)
+
+
+def check_file(
+    dataset: str,
+    content: bytes,
+    file_name: str,
+    registry: Registry,
+    *,
+    today: dt.date,
+    sheet: str | None = None,
+    max_bytes: int | None = None,
+) -> tuple[IngestReport, Validation | None]:
+    """Read and validate without touching the database."""
+    ds = datasets.get(dataset)
+    digest = hashlib.sha256(content).hexdigest()
+    if max_bytes is not None and len(content) > max_bytes:
+        err = UnreadableFile(
+            f"The file is {len(content) / 1_048_576:.1f} MB; the limit is "
+            f"{max_bytes / 1_048_576:.0f} MB. Split it into smaller files (for example by year)."
+        )
+        return _unreadable(dataset, file_name, digest, err), None
+    try:
+        table = read_upload(content, file_name, sheet)
+    except UnreadableFile as err:
+        return _unreadable(dataset, file_name, digest, err), None
+    result = validate(ds, table, today=today, aggregate_types=aggregate_period_types(registry))
+    report = IngestReport(
+        dataset=dataset,
+        file_name=file_name,
+        sha256=digest,
+        rows_read=result.rows.height,
+        problems=result.problems,
+        periods=sorted(result.rows.get_column("period_key").drop_nulls().unique().to_list()),
+    )
+    return report, result
+
+
+def ingest(
+    engine: Engine,
+    dataset: str,
+    content: bytes,
+    file_name: str,
+    registry: Registry,
+    *,
+    user: str,
+    today: dt.date | None = None,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    max_bytes: int | None = None,
+    skip_if_loaded: bool = False,
+) -> IngestReport:
+    """Validate an upload and, if it has no problems, store it as one batch in one transaction."""
+    report, result = check_file(
+        dataset, content, file_name, registry, today=today or dt.date.today(), sheet=sheet,
+        max_bytes=max_bytes,
+    )  # fmt: skip
+    if not report.ok or result is None or dry_run:
+        return report
+    meta = store.BatchMeta(
+        dataset=dataset, uploaded_by=user, file_name=file_name, sha256=report.sha256
+    )
+    with store.write_transaction(engine) as conn:
+        if skip_if_loaded:
+            existing = store.active_batch_with_hash(conn, dataset, report.sha256)
+            if existing is not None:
+                report.already_loaded_batch = existing
+                return report
+        report.stored = store.write_batch(conn, meta, result.rows)
+    return report

@@ -1,0 +1,526 @@
+"""The indicator registry: `indicators.toml` loaded into pydantic models, with cross-checks.
+
+Definitions are data: adding an indicator of an existing type is an edit to the TOML file.
+`check()` reports every problem in the file at once, the way dbt validates a semantic model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections import Counter
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from metrics import datasets, periods
+from metrics.breakdowns import BREAKDOWNS
+from metrics.datasets import ColumnType
+from metrics.periods import PeriodType
+
+REGISTRY_PATH = Path(__file__).with_name("indicators.toml")
+
+
+class IndicatorType(StrEnum):
+    rate = "rate"  # numerator / denominator with a Wilson interval
+    survey = "survey"  # % of respondents agreeing
+    count = "count"  # a count per period
+    cumulative_count = "cumulative_count"  # running total against a dated target
+    series = "series"  # monthly or quarterly values, before/after a dated event
+    milestone = "milestone"  # an Action Plan milestone's status
+
+
+class Polarity(StrEnum):
+    higher_is_better = "higher_is_better"
+    lower_is_better = "lower_is_better"
+    none = "none"
+
+
+class Unit(StrEnum):
+    percent = "percent"
+    count = "count"
+    status = "status"
+
+
+class Frequency(StrEnum):
+    monthly = "monthly"
+    quarterly = "quarterly"
+    termly = "termly"
+    annually = "annually"
+
+
+FREQUENCY_DAYS = {"monthly": 31, "quarterly": 92, "termly": 122, "annually": 366}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Condition(_Strict):
+    """One test a row must pass. Give a column test or a days-between test.
+
+    `{column = "exception_20_weeks", in = ["no"]}`;
+    `{column = "plan_issued_date", blank = false}`;
+    `{days_from = "request_received_date", days_to = "plan_issued_date", at_most = 140}`.
+    """
+
+    column: str | None = None
+    in_: tuple[str, ...] | None = Field(default=None, alias="in")
+    not_in: tuple[str, ...] | None = None
+    blank: bool | None = None
+    at_least: float | None = None  # numeric column tests
+    below: float | None = None
+    days_from: str | None = None
+    days_to: str | None = None
+    at_most: int | None = None
+    more_than: int | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Condition:
+        column_test = self.column is not None
+        days_test = self.days_from is not None or self.days_to is not None
+        if column_test == days_test:
+            raise ValueError("a condition needs either `column` or `days_from` and `days_to`")
+        numeric = self.at_least is not None or self.below is not None
+        if (
+            column_test
+            and sum(x is not None for x in (self.in_, self.not_in, self.blank)) + numeric != 1
+        ):
+            raise ValueError(
+                f"condition on {self.column} needs exactly one of in, not_in, blank, "
+                "or at_least/below"
+            )
+        if days_test:
+            if self.days_from is None or self.days_to is None:
+                raise ValueError("a days condition needs both days_from and days_to")
+            if self.at_most is None and self.more_than is None:
+                raise ValueError("a days condition needs at_most and/or more_than")
+        return self
+
+    @property
+    def columns(self) -> list[str]:
+        return [c for c in (self.column, self.days_from, self.days_to) if c is not None]
+
+
+class Band(_Strict):
+    """A named share of the denominator, e.g. 'Within 20 weeks'."""
+
+    label: str
+    where: tuple[Condition, ...]
+
+
+class Source(_Strict):
+    """Where an indicator's numbers come from. Which fields apply depends on the type."""
+
+    dataset: str
+    date_column: str | None = None  # the date that places a row in a period
+    # count: a row counts in every period from date_column to end_column (blank: still open)
+    end_column: str | None = None
+    where: tuple[Condition, ...] = ()  # rows counted (count types) or the denominator (rates)
+    numerator: tuple[Condition, ...] = ()  # rate: rows in the denominator that also pass these
+    distinct: str | None = None  # count distinct values of this column instead of rows
+    breakdowns: tuple[str, ...] = ()
+    bands: tuple[Band, ...] = ()
+    # rate: said when a period has rows but none in the denominator; {period} is filled in
+    empty_note: str | None = None
+    # survey
+    question: str | None = None
+    respondent_groups: tuple[str, ...] = ()
+    # series: compare the window after an event with the window before it
+    event_milestone: str | None = None
+    event_date: dt.date | None = None
+    event_label: str | None = None
+    window_months: int = 12
+    # milestone
+    milestone_id: str | None = None
+
+
+class Target(_Strict):
+    value: float | None = None
+    date: dt.date | None = None
+    direction: Literal["increase", "decrease", "maintain"] | None = None
+    wording: str = ""  # the strategy's own words for the target, if any
+
+    @model_validator(mode="after")
+    def _something(self) -> Target:
+        if self.value is None and self.direction is None:
+            raise ValueError("a target needs a value or a direction")
+        return self
+
+
+class Baseline(_Strict):
+    value: float
+    period: str
+    note: str = ""
+
+
+class TrajectoryPoint(_Strict):
+    period: str
+    value: float
+
+
+class Indicator(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    priority: Literal["1", "2", "3", "4", "5", "context"]
+    measure: str  # the measure of success in the strategy's words
+    title: str
+    description: str
+    type: IndicatorType
+    unit: Unit
+    polarity: Polarity
+    period_type: PeriodType
+    update_frequency: Frequency
+    methodology: str
+    source: Source
+    target: Target | None = None
+    baseline: Baseline | None = None
+    trajectory: tuple[TrajectoryPoint, ...] = ()
+    min_denominator: int = 5  # below this a rate is "too few to judge"
+    headline: bool = True  # shown on the Overview
+    related: tuple[str, ...] = ()  # other indicators shown with this one
+
+
+class Priority(_Strict):
+    id: Literal["1", "2", "3", "4", "5"]
+    title: str
+    short_title: str
+    vision_quote: str
+    vision_quote_by: str
+    we_will: tuple[str, ...]
+    key_actions: tuple[str, ...] = ()
+
+
+class Area(_Strict):
+    name: str
+    la_code: str
+    new_la_code: str
+    strategy_title: str
+    strategy_period: str
+
+
+class Registry(_Strict):
+    area: Area
+    priorities: tuple[Priority, ...]
+    indicators: tuple[Indicator, ...]
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(f"no indicator '{indicator_id}' in the registry")
+
+    def for_priority(self, priority: str) -> list[Indicator]:
+        return [i for i in self.indicators if i.priority == priority]
+
+    def priority(self, priority_id: str) -> Priority:
+        for p in self.priorities:
+            if p.id == priority_id:
+                return p
+        raise KeyError(f"no priority '{priority_id}'")
+
+
+class Problem(BaseModel):
+    """One thing wrong with the registry."""
+
+    where: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.problem}"
+
+
+class RegistryError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+RATE_TYPES = {IndicatorType.rate, IndicatorType.survey}
+DATE_TYPES = {ColumnType.date}
+
+
+def _pydantic_problems(where: str, err: ValidationError) -> list[Problem]:
+    out = []
+    for e in err.errors():
+        loc = ".".join(str(x) for x in e["loc"])
+        out.append(Problem(where=f"{where}.{loc}" if loc else where, problem=e["msg"]))
+    return out
+
+
+def parse(data: dict[str, Any]) -> tuple[Registry | None, list[Problem]]:
+    """Validate raw registry data; each entry is validated on its own so all problems show."""
+    problems: list[Problem] = []
+    area = None
+    try:
+        area = Area.model_validate(data.get("area", {}))
+    except ValidationError as err:
+        problems += _pydantic_problems("area", err)
+    prios: list[Priority] = []
+    for n, raw in enumerate(data.get("priorities", [])):
+        try:
+            prios.append(Priority.model_validate(raw))
+        except ValidationError as err:
+            problems += _pydantic_problems(f"priorities[{n}] ({raw.get('id', '?')})", err)
+    inds: list[Indicator] = []
+    for n, raw in enumerate(data.get("indicators", [])):
+        try:
+            inds.append(Indicator.model_validate(raw))
+        except ValidationError as err:
+            problems += _pydantic_problems(f"indicator {raw.get('id', f'#{n + 1}')}", err)
+    if area is None:
+        return None, problems
+    return Registry(area=area, priorities=tuple(prios), indicators=tuple(inds)), problems
+
+
+def _check_conditions(
+    where: str, ds: datasets.Dataset, conds: tuple[Condition, ...]
+) -> list[Problem]:
+    problems = []
+    for cond in conds:
+        for col in cond.columns:
+            if col not in ds.column_names:
+                problems.append(
+                    Problem(where=where, problem=f"dataset {ds.name} has no column '{col}'")
+                )
+        if cond.column and cond.column in ds.column_names:
+            allowed = ds.column(cond.column).allowed_values
+            values = (cond.in_ or ()) + (cond.not_in or ())
+            bad = [v for v in values if allowed and v not in allowed]
+            if bad:
+                problems.append(
+                    Problem(
+                        where=where,
+                        problem=f"{cond.column} can never be {bad}; allowed: {list(allowed)}",
+                    )
+                )
+        numeric_types = (ColumnType.integer, ColumnType.number)
+        if (
+            (cond.at_least is not None or cond.below is not None)
+            and cond.column in ds.column_names
+            and ds.column(cond.column).type not in numeric_types
+        ):
+            problems.append(Problem(where=where, problem=f"'{cond.column}' is not a number column"))
+        for col in (cond.days_from, cond.days_to):
+            if col and col in ds.column_names and ds.column(col).type not in DATE_TYPES:
+                problems.append(Problem(where=where, problem=f"'{col}' is not a date column"))
+    return problems
+
+
+def _check_target(ind: Indicator) -> list[Problem]:
+    where = f"indicator {ind.id}"
+    problems = []
+    t, b = ind.target, ind.baseline
+    if t is None:
+        return problems
+    if t.direction == "increase" and ind.polarity is Polarity.lower_is_better:
+        problems.append(Problem(where=where, problem="target says increase but lower is better"))
+    if t.direction == "decrease" and ind.polarity is Polarity.higher_is_better:
+        problems.append(Problem(where=where, problem="target says decrease but higher is better"))
+    if t.value is not None and b is not None:
+        if ind.polarity is Polarity.higher_is_better and t.value < b.value:
+            problems.append(
+                Problem(
+                    where=where,
+                    problem=f"target {t.value:g} is below baseline {b.value:g}; higher is better",
+                )
+            )
+        if ind.polarity is Polarity.lower_is_better and t.value > b.value:
+            problems.append(
+                Problem(
+                    where=where,
+                    problem=f"target {t.value:g} is above baseline {b.value:g}; lower is better",
+                )
+            )
+    if t.value is not None and ind.unit is Unit.percent and not 0 <= t.value <= 100:
+        problems.append(
+            Problem(where=where, problem=f"target {t.value:g}% is not between 0 and 100")
+        )
+    if t.value is not None and ind.type is IndicatorType.milestone:
+        problems.append(
+            Problem(where=where, problem="a milestone's target is its due date, not a value")
+        )
+    return problems
+
+
+def _check_indicator(ind: Indicator, registry: Registry) -> list[Problem]:
+    where = f"indicator {ind.id}"
+    problems: list[Problem] = []
+    src = ind.source
+    try:
+        ds = datasets.get(src.dataset)
+    except KeyError as err:
+        return [Problem(where=where, problem=str(err.args[0]))]
+    aggregate = ds.shape == "aggregate"
+    if ind.priority != "context" and ind.priority not in {p.id for p in registry.priorities}:
+        problems.append(Problem(where=where, problem=f"priority {ind.priority} is not defined"))
+
+    if not aggregate and ind.type is not IndicatorType.milestone:
+        if src.date_column is None:
+            problems.append(Problem(where=where, problem="source.date_column is required"))
+        elif src.date_column not in ds.column_names:
+            problems.append(
+                Problem(where=where, problem=f"dataset {ds.name} has no column '{src.date_column}'")
+            )
+        elif ds.column(src.date_column).type is not ColumnType.date:
+            problems.append(
+                Problem(where=where, problem=f"'{src.date_column}' is not a date column")
+            )
+    problems += _check_conditions(where, ds, src.where + src.numerator)
+    for band in src.bands:
+        problems += _check_conditions(f"{where} band '{band.label}'", ds, band.where)
+    if src.end_column and src.end_column not in ds.column_names:
+        problems.append(
+            Problem(where=where, problem=f"dataset {ds.name} has no column '{src.end_column}'")
+        )
+    if src.distinct and src.distinct not in ds.column_names:
+        problems.append(
+            Problem(where=where, problem=f"dataset {ds.name} has no column '{src.distinct}'")
+        )
+    for name in src.breakdowns:
+        spec = BREAKDOWNS.get(name)
+        if spec is None:
+            problems.append(
+                Problem(
+                    where=where, problem=f"unknown breakdown '{name}'; known: {sorted(BREAKDOWNS)}"
+                )
+            )
+        elif not aggregate and spec.column_in(ds) is None:
+            problems.append(
+                Problem(
+                    where=where,
+                    problem=f"breakdown '{name}' needs a column dataset {ds.name} lacks",
+                )
+            )
+
+    unit_for = {
+        IndicatorType.rate: Unit.percent, IndicatorType.survey: Unit.percent,
+        IndicatorType.count: Unit.count, IndicatorType.cumulative_count: Unit.count,
+        IndicatorType.series: Unit.count, IndicatorType.milestone: Unit.status,
+    }  # fmt: skip
+    if ind.unit is not unit_for[ind.type]:
+        problems.append(
+            Problem(
+                where=where,
+                problem=f"a {ind.type} indicator has unit {unit_for[ind.type]}, not {ind.unit}",
+            )
+        )
+
+    if ind.type is IndicatorType.rate and not aggregate and not src.numerator:
+        problems.append(Problem(where=where, problem="a rate needs numerator conditions"))
+    if ind.type is IndicatorType.survey:
+        if ds.name != "survey_responses":
+            problems.append(
+                Problem(where=where, problem="a survey indicator reads survey_responses")
+            )
+        if not src.question:
+            problems.append(
+                Problem(where=where, problem="a survey indicator needs source.question")
+            )
+        bad = [g for g in src.respondent_groups if g not in datasets.RESPONDENT_GROUPS]
+        if bad or not src.respondent_groups:
+            problems.append(
+                Problem(
+                    where=where,
+                    problem=f"respondent_groups must be some of {list(datasets.RESPONDENT_GROUPS)}",
+                )
+            )
+    if ind.type is IndicatorType.series:
+        if not aggregate:
+            problems.append(
+                Problem(where=where, problem="a series reads counted values (indicator_values)")
+            )
+        if ind.period_type not in (PeriodType.month, PeriodType.quarter):
+            problems.append(Problem(where=where, problem="a series is monthly or quarterly"))
+        ids = {
+            i.source.milestone_id for i in registry.indicators if i.type is IndicatorType.milestone
+        }
+        if src.event_milestone and src.event_milestone not in ids:
+            problems.append(
+                Problem(
+                    where=where,
+                    problem=f"event_milestone '{src.event_milestone}' is no milestone indicator's",
+                )
+            )
+    if ind.type is IndicatorType.milestone:
+        if ds.name != "milestones" or not src.milestone_id:
+            problems.append(
+                Problem(
+                    where=where,
+                    problem="a milestone reads the milestones dataset and names milestone_id",
+                )
+            )
+        if ind.target is None or ind.target.date is None:
+            problems.append(
+                Problem(where=where, problem="a milestone needs target.date (its due date)")
+            )
+    if ind.type is IndicatorType.cumulative_count and (
+        ind.target is None or ind.target.date is None
+    ):
+        problems.append(Problem(where=where, problem="a cumulative count needs a dated target"))
+
+    for label, what in [(p.period, "trajectory") for p in ind.trajectory] + (
+        [(ind.baseline.period, "baseline")] if ind.baseline else []
+    ):
+        if not periods.is_valid(label, ind.period_type):
+            problems.append(
+                Problem(
+                    where=where,
+                    problem=f"{what} period '{label}' is not a {ind.period_type} label "
+                    f"(like '{periods.EXAMPLES[ind.period_type]}')",
+                )
+            )
+    problems += _check_target(ind)
+    for rel in ind.related:
+        if rel not in {i.id for i in registry.indicators}:
+            problems.append(
+                Problem(where=where, problem=f"related indicator '{rel}' does not exist")
+            )
+    return problems
+
+
+def check(registry: Registry) -> list[Problem]:
+    """Every cross-reference problem in a parsed registry."""
+    problems: list[Problem] = []
+    for ind_id, n in Counter(i.id for i in registry.indicators).items():
+        if n > 1:
+            problems.append(Problem(where=f"indicator {ind_id}", problem=f"id used {n} times"))
+    for pid, n in Counter(p.id for p in registry.priorities).items():
+        if n > 1:
+            problems.append(Problem(where=f"priority {pid}", problem=f"defined {n} times"))
+    for p in registry.priorities:
+        if not registry.for_priority(p.id):
+            problems.append(Problem(where=f"priority {p.id}", problem="has no indicators"))
+    for ind in registry.indicators:
+        problems += _check_indicator(ind, registry)
+    return problems
+
+
+def load_text(text: str) -> Registry:
+    """Parse and check registry TOML; raise RegistryError listing every problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise RegistryError(
+            [Problem(where="indicators.toml", problem=f"not valid TOML: {err}")]
+        ) from err
+    registry, problems = parse(data)
+    if registry is not None:
+        problems += check(registry)
+    if problems or registry is None:
+        raise RegistryError(problems)
+    return registry
+
+
+def load(path: Path | None = None) -> Registry:
+    return load_text((path or REGISTRY_PATH).read_text(encoding="utf-8"))
+
+
+def problems_in(path: Path | None = None) -> list[Problem]:
+    """All problems in a registry file (empty when it is sound)."""
+    try:
+        load(path)
+    except RegistryError as err:
+        return err.problems
+    return []

@@ -1,0 +1,29 @@
+"""Settings from the environment (prefix MEASURES_), with safe local defaults."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SQLITE = PROJECT_ROOT / "var" / "measures.sqlite3"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MEASURES_", env_file=".env", extra="ignore")
+
+    # Any SQLAlchemy URL; PostgreSQL as postgresql+psycopg://user@host/db
+    database_url: str = f"sqlite:///{DEFAULT_SQLITE}"
+    # Counts from 1 to threshold-1 are suppressed in anything published
+    disclosure_threshold: int = 5
+    auth_mode: Literal["local", "oidc", "header"] = "local"
+    max_upload_mb: int = 20
+    timezone: str = "Europe/London"
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()
