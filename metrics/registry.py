@@ -145,8 +145,9 @@ class Target(_Strict):
 
     @model_validator(mode="after")
     def _something(self) -> Target:
-        if self.value is None and self.direction is None:
-            raise ValueError("a target needs a value or a direction")
+        # a milestone's target is its due date alone
+        if self.value is None and self.direction is None and self.date is None:
+            raise ValueError("a target needs a value, a direction or a date")
         return self
 
 

@@ -11,6 +11,7 @@ from metrics import datasets, periods
 from metrics.breakdowns import BREAKDOWNS
 from metrics.datasets import ColumnType
 from metrics.periods import PeriodType
+from metrics.registry import Indicator
 
 _DTYPES: dict[ColumnType, pl.DataType] = {
     ColumnType.date: pl.Date(),
@@ -140,9 +141,13 @@ def periods_between(bounds: pl.LazyFrame, period_type: PeriodType | str) -> pl.L
     )
 
 
-def group_label(name: str, column: str) -> pl.Expr:
-    """A breakdown's group label for each row; rows with no value are 'Not known'."""
-    return BREAKDOWNS[name].expr(column).cast(pl.String).fill_null("Not known")
+def group_expr(breakdown: str, dataset: str) -> pl.Expr:
+    """A breakdown's group label for each row of a dataset; rows with no value are 'Not known'."""
+    spec = BREAKDOWNS[breakdown]
+    column = spec.column_in(datasets.get(dataset))
+    if column is None:
+        raise ValueError(f"dataset {dataset} has no column for breakdown {breakdown}")
+    return spec.expr(column).cast(pl.String).fill_null("Not known")
 
 
 def breakdown_title(name: str) -> str:
@@ -151,3 +156,27 @@ def breakdown_title(name: str) -> str:
 
 def today_period_end(today: dt.date, period_type: PeriodType | str) -> dt.date:
     return periods.end_of(periods.label_for(today, period_type), period_type)
+
+
+def _text_or_null(column: str) -> pl.Expr:
+    text = pl.col(column).str.strip_chars()
+    return pl.when(text != "").then(text)
+
+
+def aggregate_rows(frames: Mapping[str, pl.LazyFrame], indicator: Indicator) -> pl.LazyFrame:
+    """An indicator's rows of counted values, with period columns and breakdown titles.
+
+    A breakdown named by its registry name (`ethnic_group`) gets the title record-level
+    indicators use (`Ethnic group`), so both kinds of indicator read the same.
+    """
+    lf = dataset_frame(frames, indicator.source.dataset).filter(
+        pl.col("indicator_id") == indicator.id
+    )
+    titles = {name: spec.title for name, spec in BREAKDOWNS.items()}
+    breakdown = _text_or_null("breakdown")
+    return with_period_from_label(lf, "period", indicator.period_type).with_columns(
+        breakdown=breakdown.replace(titles),
+        breakdown_group=pl.when(breakdown.is_not_null()).then(
+            _text_or_null("breakdown_group").fill_null("Not known")
+        ),
+    )

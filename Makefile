@@ -1,0 +1,39 @@
+# Two commands: `make run` (set up, seed the demo data, start the dashboard) and `make test`.
+PYTHON ?= python3
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+UV_VERSION := 0.13.9
+HOST ?= 127.0.0.1
+PORT ?= 8501
+
+.PHONY: run test setup seed lint format clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+setup: $(UV)
+	$(UV) sync --frozen --quiet
+
+seed: setup
+	$(UV) run --frozen python -m metrics seed
+
+run: seed
+	$(UV) run --frozen streamlit run dashboard/app.py \
+		--server.address $(HOST) --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false
+
+lint: setup
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+test: lint
+	$(UV) run --frozen python -m metrics check
+	$(UV) run --frozen pytest
+
+format: setup
+	$(UV) run --frozen ruff format .
+	$(UV) run --frozen ruff check --fix .
+
+clean:
+	rm -rf $(TOOLS) .venv var .pytest_cache .ruff_cache

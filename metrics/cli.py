@@ -1,0 +1,257 @@
+"""`python -m metrics ...`: check the registry, seed, ingest, compute, templates, batches."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from metrics import api, datasets, ingest, registry, status, templates
+from metrics.db import store
+
+
+def _emit(data: Any, fmt: str, text: str) -> None:
+    if fmt == "json":
+        print(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+    else:
+        print(text)
+
+
+def _table(frame: pl.DataFrame) -> str:
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=60):
+        return str(frame)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    problems = registry.problems_in(Path(args.registry) if args.registry else None)
+    data = [p.model_dump() for p in problems]
+    if not problems:
+        reg = registry.load(Path(args.registry) if args.registry else None)
+        _emit(data, args.format, f"The registry is sound: {len(reg.indicators)} indicators.")
+        return 0
+    lines = [f"The registry has {len(problems)} problem(s):", *(f"  - {p}" for p in problems)]
+    _emit(data, args.format, "\n".join(lines))
+    return 1
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    reg = api.registry()
+    data = [
+        {
+            "id": i.id,
+            "priority": i.priority,
+            "title": i.title,
+            "type": i.type.value,
+            "period_type": i.period_type.value,
+            "dataset": i.source.dataset,
+        }
+        for i in reg.indicators
+    ]
+    _emit(data, args.format, _table(pl.DataFrame(data)))
+    return 0
+
+
+def _report_dict(rep: ingest.IngestReport) -> dict[str, Any]:
+    return {
+        "dataset": rep.dataset,
+        "file": rep.file_name,
+        "sha256": rep.sha256,
+        "ok": rep.ok,
+        "rows_read": rep.rows_read,
+        "periods": rep.periods,
+        "problems": rep.problems.to_dicts(),
+        "batch_id": rep.stored.batch_id if rep.stored else None,
+        "rows_added": rep.stored.rows_added if rep.stored else 0,
+        "rows_superseded": rep.stored.rows_superseded if rep.stored else 0,
+        "already_loaded_batch": rep.already_loaded_batch,
+    }
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    eng = api.engine(args.database)
+    reports = api.seed(eng)
+    data = [_report_dict(r) for r in reports]
+    lines = []
+    for r in reports:
+        if not r.ok:
+            lines.append(f"{r.dataset}: {r.problems.height} problem(s) in {r.file_name}")
+        elif r.already_loaded_batch is not None:
+            lines.append(f"{r.dataset}: already loaded (batch {r.already_loaded_batch})")
+        elif r.stored:
+            lines.append(f"{r.dataset}: {r.stored.rows_added} rows stored as batch {r.stored.batch_id}")
+    _emit(data, args.format, "\n".join(lines))
+    return 0 if all(r.ok for r in reports) else 1
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    eng = api.engine(args.database)
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"There is no file at {path}.", file=sys.stderr)
+        return 2
+    try:
+        datasets.get(args.dataset)
+    except KeyError as err:
+        print(err.args[0], file=sys.stderr)
+        return 2
+    rep = ingest.ingest(
+        eng, args.dataset, path.read_bytes(), path.name, api.registry(),
+        user=args.user, today=api.today(), sheet=args.sheet, dry_run=args.dry_run,
+        max_bytes=api.get_settings().max_upload_mb * 1_048_576,
+    )  # fmt: skip
+    if rep.ok:
+        if rep.stored:
+            text = (
+                f"Stored {rep.stored.rows_added} rows as batch {rep.stored.batch_id} "
+                f"(periods {', '.join(rep.periods)}); {rep.stored.rows_superseded} earlier rows "
+                "superseded."
+            )
+        else:
+            text = f"No problems found in {rep.rows_read} rows (dry run: nothing stored)."
+    else:
+        text = (
+            f"{rep.problems.height} problem(s) found; nothing was stored. Fix them and upload "
+            "again.\n" + _table(rep.problems)
+        )
+    _emit(_report_dict(rep), args.format, text)
+    return 0 if rep.ok else 1
+
+
+def _results_for_output(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.col("status").map_elements(
+            lambda s: status.label(s) if s else None, return_dtype=pl.String
+        )
+        .alias("status_label")
+    )
+
+
+def cmd_compute(args: argparse.Namespace) -> int:
+    eng = api.engine(args.database)
+    reg = api.registry()
+    if args.indicator:
+        try:
+            reg.indicator(args.indicator)
+        except KeyError as err:
+            print(err.args[0], file=sys.stderr)
+            return 2
+    out = api.compute(eng, reg, indicator=args.indicator, period=args.period)
+    if not args.breakdowns:
+        out = out.filter(pl.col("breakdown").is_null())
+    out = _results_for_output(out)
+    if args.format == "json":
+        _emit(out.to_dicts(), "json", "")
+    else:
+        if out.height == 0:
+            print("No results: no data has been loaded yet. Run `python -m metrics seed`.")
+            return 0
+        shown = out.select(
+            "indicator_id", "period", "numerator", "denominator",
+            pl.col("value").round(1), pl.col("lower").round(1), pl.col("upper").round(1),
+            "status_label",
+        )  # fmt: skip
+        print(_table(shown))
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    try:
+        datasets.get(args.dataset)
+    except KeyError as err:
+        print(err.args[0], file=sys.stderr)
+        return 2
+    content = (
+        templates.xlsx_template(args.dataset)
+        if args.type == "xlsx"
+        else templates.csv_template(args.dataset)
+    )
+    if args.out:
+        Path(args.out).write_bytes(content)
+        print(f"Wrote {args.out}")
+    elif args.type == "xlsx":
+        print("An XLSX template needs --out FILE.", file=sys.stderr)
+        return 2
+    else:
+        if args.format == "json":
+            _emit(templates.dictionary_rows(datasets.get(args.dataset)), "json", "")
+        else:
+            sys.stdout.write(content.decode("utf-8-sig"))
+    return 0
+
+
+def cmd_batches(args: argparse.Namespace) -> int:
+    eng = api.engine(args.database)
+    with eng.connect() as conn:
+        frame = store.read_batches(conn)
+    _emit(frame.to_dicts(), args.format, _table(frame.drop("sha256", "note")))
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    eng = api.engine(args.database)
+    try:
+        with store.write_transaction(eng) as conn:
+            restored = store.rollback(conn, args.batch, by=args.user)
+    except store.RollbackError as err:
+        print(err, file=sys.stderr)
+        return 1
+    text = f"Batch {args.batch} rolled back." + (
+        f" Rows from batch(es) {', '.join(map(str, restored))} are current again." if restored else ""
+    )
+    _emit({"rolled_back": args.batch, "restored": restored}, args.format, text)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m metrics", description=__doc__)
+    p.add_argument("--database", help="database URL (default: MEASURES_DATABASE_URL or SQLite)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def add(name: str, func: Any, help_text: str, fmt: bool = True) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_text, description=help_text)
+        sp.set_defaults(func=func)
+        if fmt:
+            sp.add_argument("--format", choices=["text", "json"], default="text")
+        return sp
+
+    sp = add("check", cmd_check, "check the indicator registry and list every problem")
+    sp.add_argument("--registry", help="a registry TOML file other than the shipped one")
+    add("indicators", cmd_indicators, "list the indicators in the registry")
+    add("seed", cmd_seed, "load the synthetic demo data (running it twice changes nothing)")
+    sp = add("ingest", cmd_ingest, "validate a CSV or XLSX file and store it")
+    sp.add_argument("dataset", help="dataset name, e.g. ehc_requests")
+    sp.add_argument("file")
+    sp.add_argument("--sheet", help="Excel sheet name (default: the first)")
+    sp.add_argument("--dry-run", action="store_true", help="validate only, store nothing")
+    sp.add_argument("--user", default="command line", help="who is uploading (for the audit)")
+    sp = add("compute", cmd_compute, "compute indicators from the stored data")
+    sp.add_argument("--indicator")
+    sp.add_argument("--period", help="e.g. 2024, 2024/25, 2024-25, 2024-Q1, 2024-03")
+    sp.add_argument("--breakdowns", action="store_true", help="include breakdown groups")
+    sp = add("template", cmd_template, "print or write a blank upload template")
+    sp.add_argument("dataset")
+    sp.add_argument("--type", choices=["csv", "xlsx"], default="csv")
+    sp.add_argument("--out", help="write to this file")
+    add("batches", cmd_batches, "list upload batches")
+    sp = add("rollback", cmd_rollback, "roll back an upload batch")
+    sp.add_argument("batch", type=int)
+    sp.add_argument("--user", default="command line")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.database:
+        import os
+
+        os.environ["MEASURES_DATABASE_URL"] = args.database
+        api.get_settings.cache_clear()
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

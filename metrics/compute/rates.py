@@ -1,0 +1,136 @@
+"""Rates: numerator / denominator per period, with a Wilson interval, breakdowns and bands."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from metrics import datasets, stats
+from metrics.breakdowns import BREAKDOWNS
+from metrics.compute.conditions import compile_all
+from metrics.compute.frames import aggregate_rows, dataset_frame, group_expr, with_period
+from metrics.registry import Condition, Indicator
+
+PERIOD_KEYS = ["period", "period_start", "period_end"]
+POSITIVE = ("strongly_agree", "agree")
+BAND_BREAKDOWN = "Band"
+
+
+def with_rate(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Add value, lower and upper (percent) from numerator and denominator."""
+    num, den = pl.col("numerator"), pl.col("denominator")
+    lower, upper = stats.wilson_exprs(num, den)
+    return lf.with_columns(value=stats.percent_expr(num, den), lower=lower, upper=upper)
+
+
+def _fill_period(template: str) -> pl.Expr:
+    """The note template with {period} replaced by each row's period label."""
+    pieces = template.split("{period}")
+    parts: list[pl.Expr] = [pl.lit(pieces[0])]
+    for piece in pieces[1:]:
+        parts += [pl.col("period"), pl.lit(piece)]
+    return pl.concat_str(parts)
+
+
+def record_rate(
+    indicator: Indicator,
+    rows: pl.LazyFrame,
+    *,
+    date_column: str,
+    where: tuple[Condition, ...],
+    numerator: tuple[Condition, ...],
+) -> pl.LazyFrame:
+    """A rate over record-level rows: headline, one set per breakdown, and the bands."""
+    src = indicator.source
+    dated = (
+        rows.filter(pl.col(date_column).is_not_null())
+        .pipe(with_period, pl.col(date_column), indicator.period_type)
+        .with_columns(_den=compile_all(where))
+        .with_columns(_num=pl.col("_den") & compile_all(numerator))
+    )
+    # every period with dated rows gets a headline, even when none are in the denominator,
+    # so that "no plans counted this year" shows rather than silently vanishing
+    headline = dated.group_by(PERIOD_KEYS).agg(
+        numerator=pl.col("_num").sum(), denominator=pl.col("_den").sum()
+    )
+    if src.empty_note:
+        headline = headline.with_columns(
+            note=pl.when(pl.col("denominator") == 0).then(_fill_period(src.empty_note))
+        )
+    parts = [headline]
+
+    counted = dated.filter(pl.col("_den"))
+    for name in src.breakdowns:
+        parts.append(
+            counted.with_columns(
+                breakdown=pl.lit(BREAKDOWNS[name].title),
+                breakdown_group=group_expr(name, src.dataset),
+            )
+            .group_by([*PERIOD_KEYS, "breakdown", "breakdown_group"])
+            .agg(numerator=pl.col("_num").sum(), denominator=pl.len())
+        )
+    if src.bands:
+        labels = [band.label for band in src.bands]
+        parts.append(
+            counted.group_by(PERIOD_KEYS)
+            .agg(
+                pl.len().alias("denominator"),
+                *(compile_all(band.where).sum().alias(band.label) for band in src.bands),
+            )
+            .unpivot(
+                index=[*PERIOD_KEYS, "denominator"],
+                on=labels,
+                variable_name="breakdown_group",
+                value_name="numerator",
+            )
+            .with_columns(breakdown=pl.lit(BAND_BREAKDOWN))
+        )
+    return pl.concat(parts, how="diagonal_relaxed").pipe(with_rate)
+
+
+def _record_rate_from_source(
+    indicator: Indicator, frames: Mapping[str, pl.LazyFrame]
+) -> pl.LazyFrame:
+    src = indicator.source
+    assert src.date_column is not None, "the registry check requires a date column"
+    return record_rate(
+        indicator,
+        dataset_frame(frames, src.dataset),
+        date_column=src.date_column,
+        where=src.where,
+        numerator=src.numerator,
+    )
+
+
+def aggregate_rate(indicator: Indicator, frames: Mapping[str, pl.LazyFrame]) -> pl.LazyFrame:
+    """A rate whose numerator and denominator arrive already counted."""
+    return (
+        aggregate_rows(frames, indicator)
+        .select(*PERIOD_KEYS, "breakdown", "breakdown_group", "numerator", "denominator")
+        .pipe(with_rate)
+    )
+
+
+def rate(indicator: Indicator, frames: Mapping[str, pl.LazyFrame]) -> pl.LazyFrame:
+    if datasets.get(indicator.source.dataset).shape == "aggregate":
+        return aggregate_rate(indicator, frames)
+    return _record_rate_from_source(indicator, frames)
+
+
+def survey(indicator: Indicator, frames: Mapping[str, pl.LazyFrame]) -> pl.LazyFrame:
+    """% positive: strongly agree or agree, out of every answer except "don't know"."""
+    src = indicator.source
+    asked = (
+        Condition(column="question", in_=(src.question or "",)),
+        Condition(column="respondent_group", in_=src.respondent_groups),
+        Condition(column="response", not_in=("dont_know",)),
+    )
+    return record_rate(
+        indicator,
+        dataset_frame(frames, src.dataset),
+        date_column=src.date_column or "response_date",
+        where=asked + src.where,
+        numerator=(Condition(column="response", in_=POSITIVE), *src.numerator),
+    )
+
