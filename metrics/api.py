@@ -61,7 +61,9 @@ def compute(
     frames = load_frames(eng, reg)
     when = on or today()
     if indicator is not None:
-        out = calculators.compute_indicator(reg.indicator(indicator), frames, reg, today=when).collect()
+        out = calculators.compute_indicator(
+            reg.indicator(indicator), frames, reg, today=when
+        ).collect()
     else:
         out = calculators.compute_all(frames, reg, today=when)
     if period is not None:
@@ -74,7 +76,9 @@ def data_version(eng: Engine) -> str:
         return store.data_version(conn)
 
 
-def seed(eng: Engine, reg: Registry | None = None, seed_dir: Path = SEED_DIR) -> list[ingest.IngestReport]:
+def seed(
+    eng: Engine, reg: Registry | None = None, seed_dir: Path = SEED_DIR
+) -> list[ingest.IngestReport]:
     """Load the demo data through the real upload path; files already loaded are skipped."""
     reg = reg or registry()
     reports = []
@@ -94,3 +98,83 @@ def seed(eng: Engine, reg: Registry | None = None, seed_dir: Path = SEED_DIR) ->
 def has_data(eng: Engine) -> bool:
     with eng.connect() as conn:
         return store.read_batches(conn).height > 0
+
+
+def action_plan(eng: Engine) -> pl.DataFrame:
+    """Every Action Plan milestone at its latest review, with its status against the due date."""
+    from metrics.status import milestone_status_expr
+
+    with eng.connect() as conn:
+        rows = store.read_active(conn, "milestones")
+    return (
+        rows.lazy()
+        .sort("status_date", "row_number")
+        .group_by("milestone_id")
+        .last()
+        .with_columns(
+            progress=pl.col("status"),
+            status=milestone_status_expr(
+                pl.col("status"), pl.col("due_date"), pl.col("status_date")
+            ),
+        )
+        .select(
+            "milestone_id",
+            "priority",
+            "action",
+            "lead",
+            "due_date",
+            "status",
+            "progress",
+            "status_date",
+            "completed_date",
+            "evidence",
+        )
+        .sort("priority", "due_date", "milestone_id")
+        .collect()
+    )
+
+
+def freshness(eng: Engine, reg: Registry | None = None, on: dt.date | None = None) -> pl.DataFrame:
+    """Per dataset: rows held, latest data date, last upload, and whether an update is overdue.
+
+    An update is due one reporting interval (the shortest update frequency of the indicators
+    that read the dataset) after the last upload.
+    """
+    from metrics.registry import FREQUENCY_DAYS
+
+    reg = reg or registry()
+    when = on or today()
+    with eng.connect() as conn:
+        batches = store.read_batches(conn).filter(pl.col("status") != "rolled_back")
+        latest_dates = {
+            ds.name: store.latest_value(conn, ds.name, ds.period_column)
+            for ds in datasets.DATASETS
+            if ds.period_type is not None
+        }
+    rows = []
+    for ds in datasets.DATASETS:
+        used_by = [i for i in reg.indicators if i.source.dataset == ds.name]
+        days = min((FREQUENCY_DAYS[i.update_frequency.value] for i in used_by), default=None)
+        mine = batches.filter(pl.col("dataset") == ds.name)
+        last = mine.get_column("uploaded_at").max() if mine.height else None
+        last_day = last.astimezone(ZoneInfo(get_settings().timezone)).date() if last else None
+        due = last_day + dt.timedelta(days=days) if last_day and days else None
+        rows.append(
+            {
+                "dataset": ds.name,
+                "title": ds.title,
+                "indicators": len(used_by),
+                "latest_data": latest_dates.get(ds.name),
+                "last_upload": last_day,
+                "next_update_due": due,
+                "overdue": bool(due and due < when),
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema_overrides={
+            "latest_data": pl.Date(),
+            "last_upload": pl.Date(),
+            "next_update_due": pl.Date(),
+        },
+    )

@@ -338,6 +338,8 @@ def _check_target(ind: Indicator) -> list[Problem]:
         problems.append(
             Problem(where=where, problem=f"target {t.value:g}% is not between 0 and 100")
         )
+    if t.value is None and t.direction is None and ind.type is not IndicatorType.milestone:
+        problems.append(Problem(where=where, problem="a target needs a value or a direction"))
     if t.value is not None and ind.type is IndicatorType.milestone:
         problems.append(
             Problem(where=where, problem="a milestone's target is its due date, not a value")

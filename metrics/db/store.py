@@ -325,3 +325,13 @@ def table_digest(conn: Connection) -> dict[str, list[tuple]]:
             tuple(r) for r in conn.execute(sa.select(table).order_by(*table.primary_key.columns))
         ]
     return out
+
+
+def latest_value(conn: Connection, dataset: str, column: str) -> object:
+    """The largest value of a column among a dataset's current rows (e.g. its latest date)."""
+    table = DATA_TABLES[dataset]
+    return conn.execute(
+        sa.select(sa.func.max(table.c[column]))
+        .join(batches, batches.c.id == table.c.batch_id)
+        .where(batches.c.status != "rolled_back", table.c.superseded_by.is_(None))
+    ).scalar()
