@@ -9,6 +9,27 @@ import polars as pl
 from metrics.datasets import GLOBAL_MAJORITY, PRIMARY_NEED_WORDS, Dataset
 
 
+# Plain words for the codes the datasets use, where title case would read badly.
+CATEGORY_WORDS: dict[str, str] = {
+    "ehc_plan": "EHC plan",
+    "sen_support": "SEN Support",
+    "none": "No SEN",
+    "parent_carer": "Parent carers",
+    "young_person": "Young people",
+    "professional": "Professionals",
+    "family": "Families",
+    "local_authority": "Local authority",
+    "school": "School",
+    "apprenticeship": "Apprenticeship",
+    "supported_internship": "Supported internship",
+    "traineeship": "Traineeship",
+    "not_known": "Not known",
+    "any_other": "Any other ethnic group",
+    "ehc_needs_assessment": "EHC needs assessment",
+    "alternative_provision": "Alternative provision",
+}
+
+
 @dataclass(frozen=True)
 class Breakdown:
     name: str
@@ -39,7 +60,8 @@ class Breakdown:
             return pl.when(col < 12).then(pl.lit("Under 12")).otherwise(pl.lit("12 to 25"))
         if self.name == "primary_need":
             return col.replace_strict(PRIMARY_NEED_WORDS, default=col)
-        return col.cast(pl.String).str.replace_all("_", " ").str.to_titlecase()
+        tidy = col.cast(pl.String).str.replace_all("_", " ").str.to_titlecase()
+        return col.cast(pl.String).replace_strict(CATEGORY_WORDS, default=tidy)
 
 
 BREAKDOWNS: dict[str, Breakdown] = {

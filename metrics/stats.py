@@ -27,8 +27,10 @@ def wilson(numerator: float, denominator: float, z: float = Z95) -> tuple[float,
     scale = 1 + z2 / n
     centre = (p + z2 / (2 * n)) / scale
     half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / scale
-    # rounding can push the bounds a hair outside [0, 1] at p = 0 or p = 1
-    return 100 * max(centre - half, 0.0), 100 * min(centre + half, 1.0)
+    # at p = 0 and p = 1 a bound is exactly 0% or 100%; rounding would leave it a hair off
+    lower = 0.0 if numerator <= 0 else max(centre - half, 0.0)
+    upper = 1.0 if numerator >= n else min(centre + half, 1.0)
+    return 100 * lower, 100 * upper
 
 
 def wilson_exprs(
@@ -41,10 +43,11 @@ def wilson_exprs(
     scale = 1 + z2 / n
     centre = (p + z2 / (2 * n)) / scale
     half = z * (p * (1 - p) / n + z2 / (4 * n * n)).sqrt() / scale
+    x = numerator.cast(pl.Float64)
+    lower = pl.when(x <= 0).then(0.0).otherwise((centre - half).clip(0.0, 1.0))
+    upper = pl.when(x >= n).then(1.0).otherwise((centre + half).clip(0.0, 1.0))
     valid = n > 0
-    lower = pl.when(valid).then(100 * (centre - half).clip(0.0, 1.0))
-    upper = pl.when(valid).then(100 * (centre + half).clip(0.0, 1.0))
-    return lower, upper
+    return pl.when(valid).then(100 * lower), pl.when(valid).then(100 * upper)
 
 
 def percent_expr(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:

@@ -11,12 +11,14 @@ from metrics import datasets
 from metrics.breakdowns import BREAKDOWNS
 from metrics.compute.conditions import compile_all
 from metrics.compute.frames import (
+    PERIOD,
     aggregate_rows,
     dataset_frame,
     group_expr,
+    label_periods,
+    period_indexes_between,
     periods_between,
-    period_run,
-    with_period,
+    with_period_index,
 )
 from metrics.registry import Indicator
 
@@ -30,13 +32,8 @@ def _spread_over_periods(
     open_until = pl.min_horizontal(pl.col(end).fill_null(today), pl.lit(today))
     # a record ending before it starts (or starting after today) still counts where it starts
     open_until = pl.max_horizontal(open_until, pl.col(start))
-    return (
-        rows.with_row_index("_record")
-        .with_columns(_day=period_run(pl.col(start), open_until, indicator.period_type))
-        .explode("_day")
-        .pipe(with_period, pl.col("_day"), indicator.period_type)
-        .unique(["_record", "period"])
-    )
+    spans = period_indexes_between(pl.col(start), open_until, indicator.period_type)
+    return rows.with_columns(spans.alias(PERIOD)).explode(PERIOD)
 
 
 def record_count(
@@ -56,14 +53,14 @@ def record_count(
     if src.end_column:
         rows = _spread_over_periods(rows, src.date_column, src.end_column, indicator, today)
     else:
-        rows = with_period(rows, pl.col(src.date_column), indicator.period_type)
+        rows = with_period_index(rows, pl.col(src.date_column), indicator.period_type)
 
     def measure(counted: pl.Expr) -> pl.Expr:
         if src.distinct:
             return pl.col(src.distinct).filter(counted).drop_nulls().n_unique()
         return counted.sum()
 
-    parts = [rows.group_by(PERIOD_KEYS).agg(value=measure(pl.col("_in")))]
+    parts = [rows.group_by(PERIOD).agg(value=measure(pl.col("_in")))]
     counted = rows.filter(pl.col("_in"))
     for name in src.breakdowns:
         parts.append(
@@ -71,10 +68,10 @@ def record_count(
                 breakdown=pl.lit(BREAKDOWNS[name].title),
                 breakdown_group=group_expr(name, src.dataset),
             )
-            .group_by([*PERIOD_KEYS, "breakdown", "breakdown_group"])
+            .group_by([PERIOD, "breakdown", "breakdown_group"])
             .agg(value=measure(pl.col("_in")))
         )
-    return pl.concat(parts, how="diagonal_relaxed")
+    return pl.concat(parts, how="diagonal_relaxed").pipe(label_periods, indicator.period_type)
 
 
 def aggregate_count(indicator: Indicator, frames: Mapping[str, pl.LazyFrame]) -> pl.LazyFrame:
@@ -83,9 +80,7 @@ def aggregate_count(indicator: Indicator, frames: Mapping[str, pl.LazyFrame]) ->
     )
 
 
-def count(
-    indicator: Indicator, frames: Mapping[str, pl.LazyFrame], today: dt.date
-) -> pl.LazyFrame:
+def count(indicator: Indicator, frames: Mapping[str, pl.LazyFrame], today: dt.date) -> pl.LazyFrame:
     if datasets.get(indicator.source.dataset).shape == "aggregate":
         return aggregate_count(indicator, frames)
     return record_count(indicator, frames, today)
@@ -121,9 +116,11 @@ def cumulative_count(
         indicator.period_type,
     )
     per_period = (
-        passing.pipe(with_period, date, indicator.period_type)
-        .group_by("period")
+        passing.pipe(with_period_index, date, indicator.period_type)
+        .group_by(PERIOD)
         .agg(_new=pl.len())
+        .pipe(label_periods, indicator.period_type)
+        .select("period", "_new")
     )
     return (
         run.join(per_period, on="period", how="left")

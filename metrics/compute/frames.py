@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 
 import polars as pl
@@ -38,25 +37,6 @@ def dataset_frame(frames: Mapping[str, pl.LazyFrame], name: str) -> pl.LazyFrame
     )
 
 
-def _month_index(date: pl.Expr) -> pl.Expr:
-    return date.dt.year().cast(pl.Int64) * 12 + date.dt.month().cast(pl.Int64) - 1
-
-
-def start_expr(date: pl.Expr, period_type: PeriodType | str) -> pl.Expr:
-    """First day of the period that contains each date."""
-    ptype = PeriodType(period_type)
-    if ptype is PeriodType.month:
-        return date.dt.month_start()
-    if ptype is PeriodType.calendar_year:
-        return pl.date(date.dt.year(), 1, 1)
-    if ptype is PeriodType.quarter:
-        return pl.date(date.dt.year(), (date.dt.quarter().cast(pl.Int64) - 1) * 3 + 1, 1)
-    boundary = 9 if ptype is PeriodType.academic_year else 4
-    y = date.dt.year()
-    start_year = pl.when(date.dt.month() >= boundary).then(y).otherwise(y - 1)
-    return pl.date(start_year, boundary, 1)
-
-
 _LENGTH_MONTHS = {
     PeriodType.month: 1,
     PeriodType.quarter: 3,
@@ -64,39 +44,70 @@ _LENGTH_MONTHS = {
     PeriodType.academic_year: 12,
     PeriodType.financial_year: 12,
 }
+_FIRST_MONTH = {PeriodType.academic_year: 9, PeriodType.financial_year: 4}
+
+PERIOD = "_period"  # the period as a number: calculators group on it, then label it
 
 
-def end_expr(date: pl.Expr, period_type: PeriodType | str) -> pl.Expr:
-    """Last day of the period that contains each date."""
+def _month_index(date: pl.Expr) -> pl.Expr:
+    """Months since January of year 0: consecutive months are consecutive numbers."""
+    return date.dt.year().cast(pl.Int64) * 12 + date.dt.month().cast(pl.Int64) - 1
+
+
+def period_index(date: pl.Expr, period_type: PeriodType | str) -> pl.Expr:
+    """The period each date falls in, as a number; consecutive periods are consecutive.
+
+    Every period type is a run of whole months, so a period is its first month's index
+    divided by its length, once the year is shifted to start in the right month.
+    """
     ptype = PeriodType(period_type)
-    months = _LENGTH_MONTHS[ptype]
-    return start_expr(date, ptype).dt.offset_by(f"{months - 1}mo").dt.month_end()
+    shift = _FIRST_MONTH.get(ptype, 1) - 1
+    return (_month_index(date) - shift) // _LENGTH_MONTHS[ptype]
+
+
+def _start_of_index(index: pl.Expr, period_type: PeriodType | str) -> pl.Expr:
+    ptype = PeriodType(period_type)
+    month = index * _LENGTH_MONTHS[ptype] + _FIRST_MONTH.get(ptype, 1) - 1
+    return pl.date(month // 12, month % 12 + 1, 1)
+
+
+def with_period_index(
+    lf: pl.LazyFrame, date: pl.Expr, period_type: PeriodType | str
+) -> pl.LazyFrame:
+    """Add `_period`, the number of the period each date falls in (null for no date)."""
+    return lf.with_columns(period_index(date, period_type).alias(PERIOD))
+
+
+def label_periods(lf: pl.LazyFrame, period_type: PeriodType | str) -> pl.LazyFrame:
+    """Turn `_period` into period, period_start and period_end.
+
+    Done after grouping, so that labels are built once per period rather than once per row.
+    """
+    start = _start_of_index(pl.col(PERIOD), period_type)
+    months = _LENGTH_MONTHS[PeriodType(period_type)]
+    return lf.with_columns(
+        period=periods.label_expr(start, period_type),
+        period_start=start,
+        period_end=start.dt.offset_by(f"{months - 1}mo").dt.month_end(),
+    ).drop(PERIOD)
 
 
 def with_period(lf: pl.LazyFrame, date: pl.Expr, period_type: PeriodType | str) -> pl.LazyFrame:
     """Add period, period_start and period_end for the period each date falls in."""
-    return lf.with_columns(
-        period=periods.label_expr(date, period_type),
-        period_start=start_expr(date, period_type),
-        period_end=end_expr(date, period_type),
-    )
+    return with_period_index(lf, date, period_type).pipe(label_periods, period_type)
 
 
 def start_from_label_expr(label: pl.Expr, period_type: PeriodType | str) -> pl.Expr:
     """First day of the period a label names; null for a label that is not of this type."""
     ptype = PeriodType(period_type)
     year = label.str.slice(0, 4).cast(pl.Int32, strict=False)
-    if ptype is PeriodType.calendar_year:
-        start = pl.date(year, 1, 1)
-    elif ptype is PeriodType.academic_year:
-        start = pl.date(year, 9, 1)
-    elif ptype is PeriodType.financial_year:
-        start = pl.date(year, 4, 1)
-    elif ptype is PeriodType.quarter:
-        q = label.str.slice(6, 1).cast(pl.Int32, strict=False)
-        start = pl.date(year, (q - 1) * 3 + 1, 1)
+    if ptype is PeriodType.quarter:
+        month = (label.str.slice(6, 1).cast(pl.Int32, strict=False) - 1) * 3 + 1
+    elif ptype is PeriodType.month:
+        month = label.str.slice(5, 2).cast(pl.Int32, strict=False)
     else:
-        start = pl.date(year, label.str.slice(5, 2).cast(pl.Int32, strict=False), 1)
+        month = pl.lit(_FIRST_MONTH.get(ptype, 1))
+    start = pl.date(year, month, 1)
     # a label is only trusted if it is exactly the label of the period it seems to name
     matches = label.str.strip_chars() == periods.label_expr(start, ptype)
     return pl.when(matches).then(start)
@@ -108,14 +119,9 @@ def with_period_from_label(
     """Period columns for rows that carry a period label; rows with a bad label are dropped."""
     start = start_from_label_expr(pl.col(label), period_type)
     return (
-        lf.with_columns(_start=start)
-        .filter(pl.col("_start").is_not_null())
-        .with_columns(
-            period=periods.label_expr(pl.col("_start"), period_type),
-            period_start=pl.col("_start"),
-            period_end=end_expr(pl.col("_start"), period_type),
-        )
-        .drop("_start")
+        lf.with_columns(period_index(start, period_type).alias(PERIOD))
+        .filter(pl.col(PERIOD).is_not_null())
+        .pipe(label_periods, period_type)
     )
 
 
@@ -124,20 +130,23 @@ def months_in(start: pl.Expr, end: pl.Expr) -> pl.Expr:
     return _month_index(end) - _month_index(start) + 1
 
 
-def period_run(first: pl.Expr, last: pl.Expr, period_type: PeriodType | str) -> pl.Expr:
-    """Month starts from the month of first to the month of last, as one list per row."""
-    return pl.date_ranges(first.dt.month_start(), last.dt.month_start(), "1mo")
+def period_indexes_between(first: pl.Expr, last: pl.Expr, period_type: PeriodType | str) -> pl.Expr:
+    """The numbers of every period from the one containing first to the one containing last,
+    as one list per row."""
+    return pl.int_ranges(
+        period_index(first, period_type), period_index(last, period_type) + 1, dtype=pl.Int64
+    )
 
 
 def periods_between(bounds: pl.LazyFrame, period_type: PeriodType | str) -> pl.LazyFrame:
     """Every period from `_first` to `_last` of a one-row frame; none when either is null."""
     return (
-        bounds.select(_day=period_run(pl.col("_first"), pl.col("_last"), period_type))
-        .explode("_day")
-        .drop_nulls("_day")
-        .pipe(with_period, pl.col("_day"), period_type)
-        .select("period", "period_start", "period_end")
-        .unique("period")
+        bounds.select(
+            period_indexes_between(pl.col("_first"), pl.col("_last"), period_type).alias(PERIOD)
+        )
+        .explode(PERIOD)
+        .drop_nulls(PERIOD)
+        .pipe(label_periods, period_type)
     )
 
 
@@ -148,14 +157,6 @@ def group_expr(breakdown: str, dataset: str) -> pl.Expr:
     if column is None:
         raise ValueError(f"dataset {dataset} has no column for breakdown {breakdown}")
     return spec.expr(column).cast(pl.String).fill_null("Not known")
-
-
-def breakdown_title(name: str) -> str:
-    return BREAKDOWNS[name].title
-
-
-def today_period_end(today: dt.date, period_type: PeriodType | str) -> dt.date:
-    return periods.end_of(periods.label_for(today, period_type), period_type)
 
 
 def _text_or_null(column: str) -> pl.Expr:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from metrics.compute.frames import dataset_frame, with_period
+from metrics.compute.frames import PERIOD, dataset_frame, label_periods, with_period_index
 from metrics.registry import Indicator
 
 PERIOD_KEYS = ["period", "period_start", "period_end"]
@@ -32,11 +32,15 @@ def milestone(indicator: Indicator, frames: Mapping[str, pl.LazyFrame]) -> pl.La
     return (
         dataset_frame(frames, "milestones")
         .filter((pl.col("milestone_id") == src.milestone_id) & latest.is_not_null())
-        .pipe(with_period, latest, indicator.period_type)
-        .group_by(PERIOD_KEYS)
+        .pipe(with_period_index, latest, indicator.period_type)
+        .group_by(PERIOD)
         .agg(
-            pl.col("status", "evidence", "due_date", "status_date").sort_by(latest).last(),
+            # on the same status date, the row uploaded last wins
+            pl.col("status", "evidence", "due_date", "status_date")
+            .sort_by(latest, maintain_order=True)
+            .last(),
         )
+        .pipe(label_periods, indicator.period_type)
         .select(
             *PERIOD_KEYS,
             value=pl.col("status").replace_strict(PROGRESS, default=None, return_dtype=pl.Float64),

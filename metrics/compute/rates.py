@@ -9,7 +9,14 @@ import polars as pl
 from metrics import datasets, stats
 from metrics.breakdowns import BREAKDOWNS
 from metrics.compute.conditions import compile_all
-from metrics.compute.frames import aggregate_rows, dataset_frame, group_expr, with_period
+from metrics.compute.frames import (
+    PERIOD,
+    aggregate_rows,
+    dataset_frame,
+    group_expr,
+    label_periods,
+    with_period_index,
+)
 from metrics.registry import Condition, Indicator
 
 PERIOD_KEYS = ["period", "period_start", "period_end"]
@@ -45,19 +52,15 @@ def record_rate(
     src = indicator.source
     dated = (
         rows.filter(pl.col(date_column).is_not_null())
-        .pipe(with_period, pl.col(date_column), indicator.period_type)
+        .pipe(with_period_index, pl.col(date_column), indicator.period_type)
         .with_columns(_den=compile_all(where))
         .with_columns(_num=pl.col("_den") & compile_all(numerator))
     )
     # every period with dated rows gets a headline, even when none are in the denominator,
     # so that "no plans counted this year" shows rather than silently vanishing
-    headline = dated.group_by(PERIOD_KEYS).agg(
+    headline = dated.group_by(PERIOD).agg(
         numerator=pl.col("_num").sum(), denominator=pl.col("_den").sum()
     )
-    if src.empty_note:
-        headline = headline.with_columns(
-            note=pl.when(pl.col("denominator") == 0).then(_fill_period(src.empty_note))
-        )
     parts = [headline]
 
     counted = dated.filter(pl.col("_den"))
@@ -67,26 +70,30 @@ def record_rate(
                 breakdown=pl.lit(BREAKDOWNS[name].title),
                 breakdown_group=group_expr(name, src.dataset),
             )
-            .group_by([*PERIOD_KEYS, "breakdown", "breakdown_group"])
+            .group_by([PERIOD, "breakdown", "breakdown_group"])
             .agg(numerator=pl.col("_num").sum(), denominator=pl.len())
         )
     if src.bands:
         labels = [band.label for band in src.bands]
         parts.append(
-            counted.group_by(PERIOD_KEYS)
+            counted.group_by(PERIOD)
             .agg(
                 pl.len().alias("denominator"),
                 *(compile_all(band.where).sum().alias(band.label) for band in src.bands),
             )
             .unpivot(
-                index=[*PERIOD_KEYS, "denominator"],
+                index=[PERIOD, "denominator"],
                 on=labels,
                 variable_name="breakdown_group",
                 value_name="numerator",
             )
             .with_columns(breakdown=pl.lit(BAND_BREAKDOWN))
         )
-    return pl.concat(parts, how="diagonal_relaxed").pipe(with_rate)
+    out = pl.concat(parts, how="diagonal_relaxed").pipe(label_periods, indicator.period_type)
+    if src.empty_note:
+        headline_empty = pl.col("breakdown").is_null() & (pl.col("denominator") == 0)
+        out = out.with_columns(note=pl.when(headline_empty).then(_fill_period(src.empty_note)))
+    return out.pipe(with_rate)
 
 
 def _record_rate_from_source(
@@ -121,16 +128,18 @@ def rate(indicator: Indicator, frames: Mapping[str, pl.LazyFrame]) -> pl.LazyFra
 def survey(indicator: Indicator, frames: Mapping[str, pl.LazyFrame]) -> pl.LazyFrame:
     """% positive: strongly agree or agree, out of every answer except "don't know"."""
     src = indicator.source
-    asked = (
-        Condition(column="question", in_=(src.question or "",)),
-        Condition(column="respondent_group", in_=src.respondent_groups),
-        Condition(column="response", not_in=("dont_know",)),
+    # only this question, asked of these groups, makes a period: answers to other questions
+    # must not conjure up an empty year
+    asked = compile_all(
+        (
+            Condition(column="question", in_=(src.question or "",)),
+            Condition(column="respondent_group", in_=src.respondent_groups),
+        )
     )
     return record_rate(
         indicator,
-        dataset_frame(frames, src.dataset),
+        dataset_frame(frames, src.dataset).filter(asked),
         date_column=src.date_column or "response_date",
-        where=asked + src.where,
+        where=(Condition(column="response", not_in=("dont_know",)), *src.where),
         numerator=(Condition(column="response", in_=POSITIVE), *src.numerator),
     )
-

@@ -29,7 +29,7 @@ def event_frame(indicator: Indicator, frames: Mapping[str, pl.LazyFrame]) -> pl.
     return (
         dataset_frame(frames, "milestones")
         .filter(pl.col("milestone_id") == src.event_milestone)
-        .select(_event=pl.col("completed_date").sort_by("status_date").last())
+        .select(_event=pl.col("completed_date").sort_by("status_date", maintain_order=True).last())
     )
 
 
