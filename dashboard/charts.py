@@ -1,0 +1,987 @@
+"""Pure Altair chart builders: results in, a chart out; no Streamlit, testable alone.
+
+Accessible by design (WCAG 2.2 AA): the Okabe-Ito colour-blind-safe palette, text of at least
+12px, and nothing told by colour alone. Lines differ by dash and point shape as well as
+colour, statuses by shape and words, and every chart has a title, a subtitle that names its
+line styles in words, and a `description` (the text alternative screen readers announce).
+Each builder returns None when there is nothing to draw, so the page can say so in words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from typing import Any
+
+import altair as alt
+import polars as pl
+
+from metrics import periods, summaries
+from metrics.registry import Indicator, IndicatorType, Unit
+from metrics.status import STYLES, Status, reference_expr
+
+# Okabe-Ito (Okabe and Ito 2008). Lines use the colours with at least 3:1 contrast on white
+# (blue, vermillion, bluish green, black); orange and sky blue only fill areas that are also
+# labelled in words.
+BLUE = "#0072B2"
+VERMILLION = "#D55E00"
+GREEN = "#009E73"
+ORANGE = "#E69F00"
+SKY = "#56B4E9"
+BLACK = "#000000"
+GREY = "#4A4A4A"
+
+LABEL_FONT = 12
+AXIS_TITLE_FONT = 14
+TITLE_FONT = 16
+HEIGHT = 300
+SUBTITLE_WIDTH = 80  # characters per subtitle line
+LABEL_ROOM = 1.75  # a bar chart's scale runs this far past its longest bar, for the labels
+
+TARGET_DASH = [8, 4]
+BASELINE_DASH = [2, 3]
+TRAJECTORY_DASH = [4, 3]
+
+EQUITY_BREAKDOWN = "Global majority and White"
+EQUITY_GROUPS = ["Global majority", "White"]
+BAND_BREAKDOWN = "Band"
+SERIES_BREAKDOWN = "Before and after"
+BAND_COLOURS = [GREEN, ORANGE, VERMILLION, SKY, BLUE]
+
+STATUS_SHAPES: dict[Status, str] = {
+    Status.on_track: "circle",
+    Status.at_risk: "triangle-up",
+    Status.off_track: "cross",
+    Status.complete: "diamond",
+    Status.not_yet_due: "square",
+    Status.too_few: "triangle-down",
+    Status.no_data: "triangle-right",
+}
+
+PERIOD_COLUMNS = {"period": pl.String, "period_start": pl.Date, "period_end": pl.Date}
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared pieces
+# ---------------------------------------------------------------------------------------------
+
+
+def _title(text: str, subtitle: str = "") -> alt.TitleParams:
+    """A title, and a subtitle wrapped into short lines (Vega-Lite does not wrap text)."""
+    return alt.TitleParams(
+        text=text,
+        subtitle=textwrap.wrap(subtitle, SUBTITLE_WIDTH),
+        fontSize=TITLE_FONT,
+        subtitleFontSize=LABEL_FONT + 1,
+        subtitleColor=GREY,
+        anchor="start",
+        limit=0,
+    )
+
+
+def _axis(**kwargs: Any) -> alt.Axis:
+    return alt.Axis(labelFontSize=LABEL_FONT, titleFontSize=AXIS_TITLE_FONT, **kwargs)
+
+
+def _legend(**kwargs: Any) -> alt.Legend:
+    return alt.Legend(
+        labelFontSize=LABEL_FONT, titleFontSize=LABEL_FONT + 1, orient="bottom", **kwargs
+    )
+
+
+def _is_rate(indicator: Indicator) -> bool:
+    return indicator.unit is Unit.percent
+
+
+def _x_period(indicator: Indicator) -> alt.X:
+    """Periods in time order: ordinal labels sorted by the start of each period."""
+    many = indicator.period_type in (periods.PeriodType.month, periods.PeriodType.quarter)
+    return alt.X(
+        "period:O",
+        sort=alt.EncodingSortField(field="period_start", op="min"),
+        title=summaries.PERIOD_AXIS_WORDS[indicator.period_type],
+        axis=_axis(labelAngle=-45 if many else 0),
+    )
+
+
+def _y_title(indicator: Indicator) -> str:
+    if indicator.type is IndicatorType.milestone:
+        return "Progress"
+    if _is_rate(indicator):
+        return "Per cent"
+    return "Number"
+
+
+def _y_value(indicator: Indicator, field: str) -> alt.Y:
+    """The value scale, the same on every layer so that the layers share one axis."""
+    title = _y_title(indicator)
+    if indicator.type is IndicatorType.milestone:
+        words = " : ".join(
+            f"datum.value == {v:g} ? '{w}'" for v, w in summaries.PROGRESS_WORDS.items()
+        )
+        axis = _axis(values=[0, 50, 100], labelExpr=f"{words} : ''")
+        return alt.Y(f"{field}:Q", scale=alt.Scale(domain=[0, 100]), axis=axis, title=title)
+    if _is_rate(indicator):
+        axis = _axis(labelExpr="datum.label + '%'")
+        return alt.Y(f"{field}:Q", scale=alt.Scale(domain=[0, 100]), axis=axis, title=title)
+    # whole numbers only: a count of 3 must not be ticked 0, 0.5, 1, ...
+    axis = _axis(format=",d", tickMinStep=1)
+    return alt.Y(f"{field}:Q", scale=alt.Scale(zero=True), axis=axis, title=title)
+
+
+def _rows(
+    results: pl.DataFrame | pl.LazyFrame,
+    indicator: Indicator,
+    *,
+    breakdown: str | None = None,
+) -> pl.DataFrame:
+    """One indicator's rows: headline rows (breakdown None) or one breakdown's, oldest first."""
+    lf = results.lazy().filter(pl.col("indicator_id") == indicator.id)
+    which = pl.col("breakdown").is_null() if breakdown is None else pl.col("breakdown") == breakdown
+    return lf.filter(which).sort("period_start", "breakdown_group").collect()
+
+
+def _with_texts(frame: pl.DataFrame, indicator: Indicator) -> pl.DataFrame:
+    """Formatted words for tooltips and labels, in one pass over the frame."""
+    return frame.with_columns(
+        value_text=summaries.value_text_expr(indicator),
+        interval_text=summaries.interval_text_expr().fill_null(""),
+        status_text=summaries.status_text_expr(indicator),
+        note=pl.col("note").fill_null(""),
+    )
+
+
+def _nothing_to_draw(frame: pl.DataFrame) -> bool:
+    return frame.height == 0 or frame.get_column("value").is_null().all()
+
+
+def _reference_rule(
+    value: float, label: str, *, dash: list[int], colour: str, name: str, right: bool, y: Any
+) -> list[alt.Chart]:
+    """A horizontal rule at a value, labelled in words just under it at one end.
+
+    Under, not over: a target of 100% sits on the top edge of the plot. The target is labelled
+    at the left and the baseline at the right, so equal values never overprint.
+    """
+    data = pl.DataFrame({"value": [value], "label": [label]})
+    rule = (
+        alt.Chart(data, name=name)
+        .mark_rule(strokeDash=dash, color=colour, size=2)
+        .encode(y=y, tooltip=[alt.Tooltip("label:N", title="Line")])
+    )
+    text = (
+        alt.Chart(data, name=f"{name}_label")
+        .mark_text(
+            align="right" if right else "left",
+            baseline="top",
+            dx=-4 if right else 4,
+            dy=4,
+            fontSize=LABEL_FONT,
+            color=colour,
+        )
+        .encode(y=y, x=alt.value("width") if right else alt.value(0), text="label:N")
+    )
+    return [rule, text]
+
+
+def _target_label(indicator: Indicator) -> str | None:
+    target = indicator.target
+    if target is None or target.value is None or indicator.type is IndicatorType.milestone:
+        return None
+    value = summaries.plain_number(indicator, target.value)
+    by = f" by {summaries.uk_date(target.date)}" if target.date else ""
+    return f"Target {value}{by}"
+
+
+def _baseline_label(indicator: Indicator) -> str | None:
+    baseline = indicator.baseline
+    if baseline is None:
+        return None
+    value = summaries.plain_number(indicator, baseline.value)
+    return f"Baseline {value} ({summaries.period_short(indicator, baseline.period)})"
+
+
+# ---------------------------------------------------------------------------------------------
+# Trend
+# ---------------------------------------------------------------------------------------------
+
+
+def _trajectory_frame(indicator: Indicator) -> pl.DataFrame:
+    points = [
+        (p.period, *periods.parse(p.period, indicator.period_type), p.value)
+        for p in indicator.trajectory
+    ]
+    return pl.DataFrame(
+        points,
+        schema={**PERIOD_COLUMNS, "trajectory": pl.Float64},
+        orient="row",
+    )
+
+
+def _trend_frame(indicator: Indicator, rows: pl.DataFrame) -> pl.DataFrame:
+    """Headline rows plus any trajectory periods, with their words, in one frame."""
+    frame = _with_texts(rows, indicator).with_columns(has_result=pl.lit(True))
+    if not indicator.trajectory:
+        return frame.with_columns(trajectory=pl.lit(None, dtype=pl.Float64))
+    traj = _trajectory_frame(indicator)
+    joined = frame.join(traj, on="period", how="full", coalesce=True, suffix="_traj")
+    return joined.with_columns(
+        period_start=pl.coalesce("period_start", "period_start_traj"),
+        period_end=pl.coalesce("period_end", "period_end_traj"),
+        has_result=pl.col("has_result").fill_null(False),
+        trajectory_text=_plain_expr(indicator, pl.col("trajectory")),
+    ).drop("period_start_traj", "period_end_traj")
+
+
+def _plain_expr(indicator: Indicator, x: pl.Expr) -> pl.Expr:
+    text = summaries.number_expr(x)
+    return pl.concat_str(text, pl.lit("%")) if _is_rate(indicator) else text
+
+
+def _subtitle(indicator: Indicator, parts: list[str]) -> str:
+    """What the chart shows, then its key in words: 'Per cent by calendar year. circles: ...'."""
+    unit = {
+        IndicatorType.milestone: "Progress",
+        IndicatorType.rate: "Per cent",
+        IndicatorType.survey: "Per cent who agreed",
+    }.get(indicator.type, "Number")
+    per = summaries.PERIOD_AXIS_WORDS[indicator.period_type].split(" (")[0].lower()
+    key = summaries.upper_first("; ".join(parts))
+    return f"{unit} by {per}." + (f" {key}." if parts else "")
+
+
+def trend_chart(
+    indicator: Indicator, results: pl.DataFrame | pl.LazyFrame
+) -> alt.LayerChart | None:
+    """The headline value over periods, with interval, target, trajectory and baseline.
+
+    One period only gives a single point (the page says "only one period so far").
+    """
+    rows = _rows(results, indicator)
+    if _nothing_to_draw(rows):
+        return None
+    frame = _trend_frame(indicator, rows)
+    x = _x_period(indicator)
+    y = _y_value(indicator, "value")
+    base = alt.Chart(frame)
+    layers: list[alt.Chart] = []
+    legend_words = ["circles: the value"]
+
+    if indicator.type in summaries.RATE_TYPES and rows.get_column("lower").is_not_null().any():
+        layers.append(
+            base.mark_area(opacity=0.35, color=SKY, invalid="break-paths-show-domains")
+            .encode(x=x, y=_y_value(indicator, "lower"), y2="upper:Q")
+            .properties(name="interval")
+        )
+        legend_words.append("shaded band: 95% interval")
+    baseline = _baseline_label(indicator)
+    if baseline is not None and indicator.baseline is not None:
+        layers += _reference_rule(
+            indicator.baseline.value,
+            baseline,
+            dash=BASELINE_DASH,
+            colour=GREY,
+            name="baseline",
+            right=True,
+            y=y,
+        )
+        legend_words.append("dotted line: baseline")
+    target = _target_label(indicator)
+    if target is not None and indicator.target is not None and indicator.target.value is not None:
+        layers += _reference_rule(
+            indicator.target.value,
+            target,
+            dash=TARGET_DASH,
+            colour=BLACK,
+            name="target",
+            right=False,
+            y=y,
+        )
+        legend_words.append("dashed line: target")
+    if indicator.trajectory:
+        planned = base.transform_filter("isValid(datum.trajectory)")
+        traj_y = _y_value(indicator, "trajectory")
+        tooltip = [
+            alt.Tooltip("period:O", title="Period"),
+            alt.Tooltip("trajectory_text:N", title="Trajectory"),
+        ]
+        layers += [
+            planned.mark_line(color=VERMILLION, strokeDash=TRAJECTORY_DASH, strokeWidth=2)
+            .encode(x=x, y=traj_y)
+            .properties(name="trajectory_line"),
+            planned.mark_point(shape="diamond", filled=True, size=90, color=VERMILLION)
+            .encode(x=x, y=traj_y, tooltip=tooltip)
+            .properties(name="trajectory"),
+        ]
+        legend_words.append("diamonds: planned trajectory")
+
+    measured = base.transform_filter("datum.has_result")
+    tooltip = [
+        alt.Tooltip("period:O", title="Period"),
+        alt.Tooltip("value_text:N", title="Value"),
+        alt.Tooltip("interval_text:N", title="95% interval"),
+        alt.Tooltip("status_text:N", title="Status"),
+        alt.Tooltip("note:N", title="Note"),
+    ]
+    layers += [
+        measured.mark_line(color=BLUE, strokeWidth=3, invalid="break-paths-show-domains")
+        .encode(x=x, y=y)
+        .properties(name="line"),
+        measured.mark_point(shape="circle", filled=True, size=90, color=BLUE, opacity=1)
+        .encode(x=x, y=y, tooltip=tooltip)
+        .properties(name="points"),
+    ]
+    if rows.get_column("value").is_null().any():
+        layers.append(
+            measured.transform_filter("!isValid(datum.value)")
+            .mark_text(text="no figure", fontSize=LABEL_FONT, color=GREY, baseline="bottom", dy=-4)
+            .encode(x=x, y=alt.datum(0), tooltip=tooltip)
+            .properties(name="no_value")
+        )
+        legend_words.append("'no figure': no value for that period (see its note)")
+    return alt.layer(*layers).properties(
+        title=_title(indicator.title, _subtitle(indicator, legend_words)),
+        description=summaries.chart_description(indicator, results),
+        height=HEIGHT,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Breakdowns, equity and population
+# ---------------------------------------------------------------------------------------------
+
+
+def _label_column(indicator: Indicator, frame: pl.DataFrame, column: str) -> float:
+    """Where bar labels start: right of every bar, interval and target, so none overprints."""
+    if _is_rate(indicator):
+        return 100.0
+    target = indicator.target.value if indicator.target and indicator.target.value else 0.0
+    largest = frame.select(pl.max_horizontal(column, "upper").max()).item() or 1.0
+    return float(max(largest, target))
+
+
+def _x_value(indicator: Indicator, field: str, label_at: float) -> alt.X:
+    """The bar scale, with room after `label_at` for the labels; the same on every layer."""
+    if _is_rate(indicator):
+        axis = _axis(labelExpr="datum.label + '%'", values=list(range(0, 101, 20)))
+    else:
+        axis = _axis(format=",d", tickMinStep=1)
+    return alt.X(
+        f"{field}:Q",
+        scale=alt.Scale(domain=[0, label_at * LABEL_ROOM], nice=False),
+        axis=axis,
+        title=_y_title(indicator),
+    )
+
+
+def _list_words(frame: pl.DataFrame, label: str) -> str:
+    """'Group: text; Group: text' for a chart description, built in one pass."""
+    return frame.select(pl.concat_str("breakdown_group", pl.lit(": "), label).str.join("; ")).item()
+
+
+def breakdown_chart(
+    indicator: Indicator,
+    results: pl.DataFrame | pl.LazyFrame,
+    breakdown: str,
+    period: str,
+) -> alt.LayerChart | None:
+    """Horizontal bars, one per group, with interval error bars and labelled values.
+
+    Every group shows, however small; a rate on fewer than `min_denominator` children has a
+    paler bar with a dark outline and says "too few to judge" in its label.
+    """
+    rows = _rows(results, indicator, breakdown=breakdown).filter(pl.col("period") == period)
+    if _nothing_to_draw(rows):
+        return None
+    small = (
+        pl.col("denominator") < indicator.min_denominator
+        if indicator.type in summaries.RATE_TYPES
+        else pl.lit(False)
+    ).fill_null(False)
+    frame = _with_texts(rows, indicator).with_columns(
+        small=small,
+        label=pl.concat_str(
+            "value_text", pl.when(small).then(pl.lit(" — too few to judge")).otherwise(pl.lit(""))
+        ),
+        fill=pl.when(small).then(pl.lit(SKY)).otherwise(pl.lit(BLUE)),
+    )
+    label_at = _label_column(indicator, frame, "value")
+    frame = frame.with_columns(label_x=pl.lit(label_at))
+    y = alt.Y("breakdown_group:N", sort=None, title=breakdown, axis=_axis(labelLimit=240))
+    x = _x_value(indicator, "value", label_at)
+    base = alt.Chart(frame)
+    tooltip = [
+        alt.Tooltip("breakdown_group:N", title=breakdown),
+        alt.Tooltip("value_text:N", title="Value"),
+        alt.Tooltip("interval_text:N", title="95% interval"),
+    ]
+    layers: list[alt.Chart] = [
+        base.mark_bar(stroke=BLUE, strokeWidth=1.5, height={"band": 0.7})
+        .encode(x=x, y=y, color=alt.Color("fill:N", scale=None), tooltip=tooltip)
+        .properties(name="bars")
+    ]
+    if frame.get_column("lower").is_not_null().any():
+        layers.append(
+            base.mark_errorbar(ticks=True, color=BLACK, thickness=1.5)
+            .encode(x=_x_value(indicator, "lower", label_at), x2="upper:Q", y=y)
+            .properties(name="interval")
+        )
+    layers.append(
+        base.mark_text(align="left", dx=10, fontSize=LABEL_FONT, color=BLACK)
+        .encode(
+            x=_x_value(indicator, "label_x", label_at),
+            y=y,
+            text="label:N",
+            tooltip=tooltip,
+        )
+        .properties(name="labels")
+    )
+    target = indicator.target
+    if target is not None and target.value is not None:
+        layers.append(
+            alt.Chart(pl.DataFrame({"value": [target.value], "label": [_target_label(indicator)]}))
+            .mark_rule(strokeDash=TARGET_DASH, color=BLACK, size=2)
+            .encode(x=_x_value(indicator, "value", label_at), tooltip="label:N")
+            .properties(name="target")
+        )
+    when = periods.describe(period, indicator.period_type)
+    notes = ["bars: the value"]
+    if "interval" in {layer.name for layer in layers}:
+        notes.append("black lines: 95% interval")
+    if target is not None and target.value is not None:
+        notes.append("dashed line: target")
+    if frame.get_column("small").any():
+        notes.append("paler bars: too few to judge")
+    by = summaries.lower_first(breakdown)
+    subtitle = f"By {by}, {when}. {summaries.upper_first('; '.join(notes))}."
+    description = (
+        f"Bar chart of {summaries.lower_first(summaries.bare_title(indicator))} by "
+        f"{by} in {when}. {_list_words(frame, 'label')}."
+    )
+    return alt.layer(*layers).properties(
+        title=_title(indicator.title, subtitle),
+        description=description,
+        height=alt.Step(32),
+    )
+
+
+def equity_chart(
+    indicator: Indicator, results: pl.DataFrame | pl.LazyFrame
+) -> alt.LayerChart | None:
+    """Global majority and White over periods: colour, dash and point shape all differ."""
+    rows = _rows(results, indicator, breakdown=EQUITY_BREAKDOWN).filter(
+        pl.col("breakdown_group").is_in(EQUITY_GROUPS)
+    )
+    if _nothing_to_draw(rows):
+        return None
+    last = pl.col("period_start") == pl.col("period_start").max().over("breakdown_group")
+    frame = _with_texts(rows, indicator).with_columns(is_last=last & pl.col("value").is_not_null())
+    x = _x_period(indicator)
+    y = _y_value(indicator, "value")
+    group = "breakdown_group:N"
+    colours = alt.Scale(domain=EQUITY_GROUPS, range=[BLUE, VERMILLION])
+    colour = alt.Color(group, scale=colours, legend=_legend(title="Group"))
+    # bands and end labels take the same colours without a second key
+    colour_only = alt.Color(group, scale=colours, legend=None)
+    dash = alt.StrokeDash(
+        group,
+        scale=alt.Scale(domain=EQUITY_GROUPS, range=[[1, 0], [6, 4]]),
+        legend=_legend(title="Group"),
+    )
+    shape = alt.Shape(
+        group,
+        scale=alt.Scale(domain=EQUITY_GROUPS, range=["circle", "square"]),
+        legend=_legend(title="Group"),
+    )
+    tooltip = [
+        alt.Tooltip(group, title="Group"),
+        alt.Tooltip("period:O", title="Period"),
+        alt.Tooltip("value_text:N", title="Value"),
+        alt.Tooltip("interval_text:N", title="95% interval"),
+    ]
+    base = alt.Chart(frame)
+    layers: list[alt.Chart] = []
+    if frame.get_column("lower").is_not_null().any():
+        layers.append(
+            base.mark_area(opacity=0.15)
+            .encode(
+                x=x,
+                y=_y_value(indicator, "lower"),
+                y2="upper:Q",
+                color=colour_only,
+            )
+            .properties(name="interval")
+        )
+    layers += [
+        base.mark_line(strokeWidth=3, invalid="break-paths-show-domains")
+        .encode(x=x, y=y, color=colour, strokeDash=dash)
+        .properties(name="lines"),
+        base.mark_point(filled=True, size=90, opacity=1)
+        .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
+        .properties(name="points"),
+        base.transform_filter("datum.is_last")
+        .mark_text(align="left", dx=8, fontSize=LABEL_FONT)
+        .encode(
+            x=x,
+            y=y,
+            text=group,
+            color=colour_only,
+        )
+        .properties(name="end_labels"),
+    ]
+    target = _target_label(indicator)
+    if target is not None and indicator.target is not None and indicator.target.value is not None:
+        layers += _reference_rule(
+            indicator.target.value, target, dash=TARGET_DASH, colour=BLACK, name="target",
+            right=False, y=y,
+        )  # fmt: skip
+    latest = frame.filter(pl.col("is_last"))
+    description = (
+        f"Line chart comparing {summaries.lower_first(summaries.bare_title(indicator))} for "
+        f"global majority and White communities by "
+        f"{summaries.PERIOD_AXIS_WORDS[indicator.period_type].split(' (')[0].lower()}. "
+        f"Latest: {_list_words(latest, 'value_text')}."
+    )
+    subtitle = (
+        "Global majority: solid blue line, circles; White: dashed vermillion line, squares; "
+        "shaded bands: 95% intervals."
+    )
+    return alt.layer(*layers).properties(
+        title=_title(f"{indicator.title}: global majority and White", subtitle),
+        description=description,
+        height=HEIGHT,
+    )
+
+
+def population_chart(
+    indicator: Indicator, results: pl.DataFrame | pl.LazyFrame, breakdown: str
+) -> alt.LayerChart | None:
+    """The share of the population in each group at the latest period, labelled % and count.
+
+    For a rate the group's size is its denominator; for a count, its value.
+    """
+    rows = _rows(results, indicator, breakdown=breakdown)
+    if rows.height == 0:
+        return None
+    size = "denominator" if indicator.type in summaries.RATE_TYPES else "value"
+    latest = rows.filter(pl.col("period_start") == pl.col("period_start").max())
+    frame = latest.with_columns(count=pl.col(size).fill_null(0)).with_columns(
+        total=pl.col("count").sum()
+    )
+    if frame.get_column("total")[0] == 0:
+        return None
+    frame = frame.with_columns(share=100 * pl.col("count") / pl.col("total")).with_columns(
+        label=pl.concat_str(
+            summaries.percent_expr(pl.col("share")),
+            pl.lit(" ("),
+            summaries.number_expr(pl.col("count")),
+            pl.lit(" of "),
+            summaries.number_expr(pl.col("total")),
+            pl.lit(")"),
+        )
+    )
+    x = alt.X(
+        "share:Q",
+        scale=alt.Scale(domain=[0, 100 * LABEL_ROOM], nice=False),
+        axis=_axis(labelExpr="datum.label + '%'", values=list(range(0, 101, 20))),
+        title="Per cent of all",
+    )
+    y = alt.Y("breakdown_group:N", sort="-x", title=breakdown, axis=_axis(labelLimit=240))
+    tooltip = [
+        alt.Tooltip("breakdown_group:N", title=breakdown),
+        alt.Tooltip("label:N", title="Share"),
+    ]
+    base = alt.Chart(frame)
+    layers = [
+        base.mark_bar(color=BLUE, height={"band": 0.7})
+        .encode(x=x, y=y, tooltip=tooltip)
+        .properties(name="bars"),
+        base.mark_text(align="left", dx=6, fontSize=LABEL_FONT, color=BLACK)
+        .encode(x=x, y=y, text="label:N", tooltip=tooltip)
+        .properties(name="labels"),
+    ]
+    period = frame.get_column("period")[0]
+    when = periods.describe(period, indicator.period_type)
+    subject = summaries.subject_words(indicator)
+    by = summaries.lower_first(breakdown)
+    return alt.layer(*layers).properties(
+        title=_title(f"{subject} by {by}", f"Share of all, {when}."),
+        description=(
+            f"Bar chart of {summaries.lower_first(subject)} by {by} in {when}. "
+            f"{_list_words(frame, 'label')}."
+        ),
+        height=alt.Step(32),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Timeliness bands
+# ---------------------------------------------------------------------------------------------
+
+
+def bands_chart(
+    indicator: Indicator, results: pl.DataFrame | pl.LazyFrame, period: str | None = None
+) -> alt.LayerChart | None:
+    """How long it took, as one stacked bar: within 20 weeks / 20 to 52 weeks / over 52 weeks.
+
+    The latest period with bands unless `period` is given; the counts are written on the bar.
+    """
+    rows = _rows(results, indicator, breakdown=BAND_BREAKDOWN)
+    if period is None:
+        # the latest period with any plan in it; rows are sorted oldest first
+        counted = rows.filter(pl.col("denominator") > 0)
+        period = counted.get_column("period")[-1] if counted.height else None
+    if period is None:
+        return None
+    rows = rows.filter(pl.col("period") == period)
+    if rows.height == 0 or (rows.get_column("numerator").fill_null(0) == 0).all():
+        return None
+    labels = [band.label for band in indicator.source.bands] or rows.get_column(
+        "breakdown_group"
+    ).unique(maintain_order=True).to_list()
+    order = pl.DataFrame({"breakdown_group": labels}).with_row_index("band_order")
+    frame = (
+        rows.join(order, on="breakdown_group", how="left")
+        .sort("band_order")
+        .with_columns(count=pl.col("numerator").fill_null(0))
+        .with_columns(end=pl.col("count").cum_sum())
+        .with_columns(start=pl.col("end") - pl.col("count"))
+        .with_columns(
+            mid=(pl.col("start") + pl.col("end")) / 2,
+            count_text=summaries.number_expr(pl.col("count")),
+            share_text=summaries.value_text_expr(indicator),
+        )
+    )
+    colours = BAND_COLOURS[: len(labels)]
+    y = alt.Y("period:N", title=None, axis=_axis(labelAngle=0))
+    tooltip = [
+        alt.Tooltip("breakdown_group:N", title="Time taken"),
+        alt.Tooltip("count_text:N", title="Number"),
+        alt.Tooltip("share_text:N", title="Share"),
+    ]
+    base = alt.Chart(frame)
+    total = frame.get_column("count").sum()
+    x_scale = alt.Scale(domain=[0, total], nice=False)
+    layers = [
+        base.mark_bar(stroke="white", strokeWidth=2, height={"band": 0.8})
+        .encode(
+            x=alt.X(
+                "start:Q", scale=x_scale, title="Number", axis=_axis(format=",d", tickMinStep=1)
+            ),
+            x2="end:Q",
+            y=y,
+            color=alt.Color(
+                "breakdown_group:N",
+                scale=alt.Scale(domain=labels, range=colours),
+                sort=labels,
+                legend=_legend(title="Time taken (left to right)"),
+            ),
+            order=alt.Order("band_order:Q"),
+            tooltip=tooltip,
+        )
+        .properties(name="bars"),
+        base.transform_filter("datum.count > 0")
+        .mark_text(fontSize=LABEL_FONT + 2, fontWeight="bold", color=BLACK)
+        .encode(x=alt.X("mid:Q", scale=x_scale), y=y, text="count_text:N", tooltip=tooltip)
+        .properties(name="labels"),
+    ]
+    when = periods.describe(period, indicator.period_type)
+    counts = frame.select(
+        pl.concat_str("breakdown_group", pl.lit(": "), "count_text").str.join("; ")
+    ).item()
+    return alt.layer(*layers).properties(
+        title=_title(
+            f"How long it took, {when}",
+            f"{indicator.title}. Number in each band, left to right: {', '.join(labels)}.",
+        ),
+        description=(
+            f"Stacked bar of {summaries.lower_first(summaries.bare_title(indicator))} by time "
+            f"taken in {when}, out of {summaries.number_text(total)}. {counts}."
+        ),
+        height=alt.Step(48),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# A series around an event
+# ---------------------------------------------------------------------------------------------
+
+
+def _event_month(
+    indicator: Indicator, results: pl.DataFrame, event_date: dt.date | None
+) -> dt.date | None:
+    """The first day of the event's month: given, in the registry, or read off the results.
+
+    Without a date, the month after the last month of the 'before' window is taken.
+    """
+    day = event_date or indicator.source.event_date
+    if day is not None:
+        return day.replace(day=1)
+    before = results.filter(
+        (pl.col("breakdown") == SERIES_BREAKDOWN)
+        & pl.col("breakdown_group").str.contains(" before ", literal=True)
+    )
+    if before.height == 0:
+        return None
+    end = before.get_column("period_end").max()
+    return end + dt.timedelta(days=1) if isinstance(end, dt.date) else None
+
+
+def _windows(frame: pl.DataFrame, event: dt.date | None, months: int) -> pl.DataFrame:
+    """Flag the event's period and the periods in the windows before and after it."""
+    if event is None:
+        return frame.with_columns(
+            is_event=pl.lit(False), in_before=pl.lit(False), in_after=pl.lit(False)
+        )
+    start, day = pl.col("period_start"), pl.lit(event)
+    return frame.with_columns(
+        is_event=(start <= day) & (day <= pl.col("period_end")),
+        in_before=(pl.col("period_end") < day) & (start >= day.dt.offset_by(f"-{months}mo")),
+        in_after=(start > day) & (start < day.dt.offset_by(f"{months + 1}mo")),
+    )
+
+
+def series_chart(
+    indicator: Indicator,
+    results: pl.DataFrame | pl.LazyFrame,
+    *,
+    event_date: dt.date | None = None,
+) -> alt.LayerChart | None:
+    """Monthly values, the event marked by a labelled rule, and the mean before and after it.
+
+    `event_date` is the day of the event (e.g. the review's completion date from the Action
+    Plan); without it the registry's `event_date`, or the end of the 'before' window, is used.
+    The event's own month belongs to neither window, as in the calculation.
+    """
+    everything = results.lazy().filter(pl.col("indicator_id") == indicator.id).collect()
+    rows = _rows(everything, indicator)
+    if _nothing_to_draw(rows):
+        return None
+    months = indicator.source.window_months
+    event = _event_month(indicator, everything, event_date)
+    frame = _with_texts(rows, indicator)
+    event_words = indicator.source.event_label or "the review"
+    event_text = ""
+    if event is not None:
+        event_text = f"{summaries.upper_first(event_words)} ({event:%B %Y})"
+        label = periods.label_for(event, indicator.period_type)
+        if label not in frame.get_column("period").to_list():
+            # the event's period shows on the axis even before its figure arrives
+            start, end = periods.parse(label, indicator.period_type)
+            extra = pl.DataFrame({"period": [label], "period_start": [start], "period_end": [end]})
+            frame = pl.concat([frame, extra], how="diagonal_relaxed").sort("period_start")
+    per = "a month" if indicator.period_type is periods.PeriodType.month else "a quarter"
+    frame = (
+        _windows(frame, event, months)
+        .with_columns(
+            value_text=pl.col("value_text").fill_null(summaries.NO_VALUE),
+            event_label=pl.lit(event_text),
+            before_mean=pl.col("value").filter(pl.col("in_before")).mean(),
+            after_mean=pl.col("value").filter(pl.col("in_after")).mean(),
+            first_before=pl.col("in_before") & (pl.col("in_before").cum_sum() == 1),
+            first_after=pl.col("in_after") & (pl.col("in_after").cum_sum() == 1),
+        )
+        .with_columns(
+            pl.concat_str(
+                pl.lit(f"Average {window}: "),
+                summaries.number_expr(pl.col(f"{window}_mean").round(1)),
+                pl.lit(f" {per}"),
+            ).alias(f"{window}_label")
+            for window in ("before", "after")
+        )
+    )
+    x = _x_period(indicator)
+    y = _y_value(indicator, "value")
+    base = alt.Chart(frame)
+    tooltip = [
+        alt.Tooltip("period:O", title="Period"),
+        alt.Tooltip("value_text:N", title="Value"),
+    ]
+    layers: list[alt.Chart] = [
+        base.mark_line(color=BLUE, strokeWidth=3, invalid="break-paths-show-domains")
+        .encode(x=x, y=y)
+        .properties(name="line"),
+        base.mark_point(shape="circle", filled=True, size=70, color=BLUE, opacity=1)
+        .encode(x=x, y=y, tooltip=tooltip)
+        .properties(name="points"),
+    ]
+    words = ["circles: the value"]
+    extra_words: list[str] = []
+    if event is not None:
+        marked = base.transform_filter("datum.is_event")
+        layers += [
+            marked.mark_rule(color=BLACK, size=2)
+            .encode(x=x, tooltip=alt.Tooltip("event_label:N", title="Event"))
+            .properties(name="event"),
+            marked.mark_text(
+                align="left", baseline="top", dx=4, y=4, fontSize=LABEL_FONT, color=BLACK
+            )
+            .encode(x=x, text="event_label:N")
+            .properties(name="event_label"),
+        ]
+        words.append(f"solid vertical line: {event_words}")
+        extra_words.append(f"A vertical line marks {event_words} ({event:%B %Y}).")
+    for window, colour, dash, style in (
+        ("before", VERMILLION, [6, 3], "dashed"),
+        ("after", GREEN, [2, 2], "dotted"),
+    ):
+        if frame.get_column(f"{window}_mean")[0] is None:
+            continue
+        in_window = base.transform_filter(f"datum.in_{window}")
+        mean_y = _y_value(indicator, f"{window}_mean")
+        layers += [
+            in_window.mark_line(color=colour, strokeDash=dash, strokeWidth=3)
+            .encode(x=x, y=mean_y, tooltip=alt.Tooltip(f"{window}_label:N", title="Average"))
+            .properties(name=f"{window}_mean"),
+            in_window.transform_filter(f"datum.first_{window}")
+            .mark_text(align="left", baseline="bottom", dy=-6, fontSize=LABEL_FONT, color=colour)
+            .encode(x=x, y=mean_y, text=f"{window}_label:N")
+            .properties(name=f"{window}_mean_label"),
+        ]
+        words.append(f"{style} line: average {window}")
+        extra_words.append(f"{frame.get_column(f'{window}_label')[0]} ({style} line).")
+    description = " ".join([summaries.chart_description(indicator, rows), *extra_words])
+    return alt.layer(*layers).properties(
+        title=_title(indicator.title, _subtitle(indicator, words)),
+        description=description,
+        height=HEIGHT,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Action Plan timeline
+# ---------------------------------------------------------------------------------------------
+
+SHORT_ACTION = 60
+
+
+def milestone_timeline(
+    frame: pl.DataFrame | pl.LazyFrame, *, today: dt.date | None = None
+) -> alt.LayerChart | None:
+    """One row per milestone: a point at its due date (shape and colour by status) and a line
+    from today to the due date; status in words in the legend and tooltip.
+
+    Columns: milestone_id, priority, action, lead, due_date, status (a Status value),
+    status_date, completed_date.
+    """
+    rows = frame.lazy().collect()
+    if rows.height == 0:
+        return None
+    when = today or dt.date.today()
+    statuses = list(Status)
+    status_words = [f"{STYLES[s].icon} {STYLES[s].words}" for s in statuses]
+    action = pl.col("action").fill_null(pl.col("milestone_id"))
+    short = (
+        pl.when(action.str.len_chars() > SHORT_ACTION)
+        .then(
+            pl.concat_str(action.str.slice(0, SHORT_ACTION - 1).str.strip_chars_end(), pl.lit("…"))
+        )
+        .otherwise(action)
+    )
+    data = rows.with_columns(
+        label=pl.concat_str(pl.lit("P"), pl.col("priority").cast(pl.String), pl.lit(": "), short),
+        status_label=pl.col("status").replace_strict(
+            dict(zip([s.value for s in statuses], status_words, strict=True)),
+            default=status_words[statuses.index(Status.no_data)],
+            return_dtype=pl.String,
+        ),
+        today=pl.lit(when),
+        due_text=summaries.uk_date_expr(pl.col("due_date")).fill_null("no due date"),
+        status_date_text=summaries.uk_date_expr(pl.col("status_date")).fill_null(""),
+        completed_text=summaries.uk_date_expr(pl.col("completed_date")).fill_null("not yet"),
+        lead=pl.col("lead").fill_null(""),
+        open=pl.col("status").fill_null("") != Status.complete.value,
+    )
+    y = alt.Y(
+        "label:N",
+        sort=alt.EncodingSortField(field="due_date", op="min"),
+        title=None,
+        axis=_axis(labelLimit=420),
+    )
+    x_axis = _axis(format="%b %Y", labelAngle=0)
+    x_scale = alt.Scale(padding=16)  # keeps markers at either end whole
+    tooltip = [
+        alt.Tooltip("action:N", title="Action"),
+        alt.Tooltip("lead:N", title="Lead"),
+        alt.Tooltip("due_text:N", title="Due"),
+        alt.Tooltip("status_label:N", title="Status"),
+        alt.Tooltip("status_date_text:N", title="Status as at"),
+        alt.Tooltip("completed_text:N", title="Completed"),
+    ]
+    base = alt.Chart(data)
+    layers = [
+        base.transform_filter("datum.open && isValid(datum.due_date)")
+        .mark_rule(color=GREY, size=2)
+        .encode(
+            x=alt.X("today:T", title="Due date", axis=x_axis, scale=x_scale), x2="due_date:T", y=y
+        )
+        .properties(name="to_due"),
+        base.mark_point(filled=True, size=180, opacity=1)
+        .encode(
+            x=alt.X("due_date:T", title="Due date", axis=x_axis, scale=x_scale),
+            y=y,
+            shape=alt.Shape(
+                "status_label:N",
+                scale=alt.Scale(domain=status_words, range=[STATUS_SHAPES[s] for s in statuses]),
+                legend=_legend(title="Status", columns=3),
+            ),
+            color=alt.Color(
+                "status_label:N",
+                scale=alt.Scale(domain=status_words, range=[STYLES[s].colour for s in statuses]),
+                legend=_legend(title="Status", columns=3),
+            ),
+            tooltip=tooltip,
+        )
+        .properties(name="due"),
+        alt.Chart(pl.DataFrame({"today": [when], "label": [f"Today, {summaries.uk_date(when)}"]}))
+        .mark_rule(color=BLACK, strokeDash=[2, 2], size=1.5)
+        .encode(x=alt.X("today:T", title="Due date", axis=x_axis, scale=x_scale), tooltip="label:N")
+        .properties(name="today"),
+    ]
+    by_status = data.group_by("status_label").len().sort("status_label")
+    counts = by_status.select(
+        pl.concat_str(pl.col("len").cast(pl.String), pl.lit(" "), "status_label").str.join(", ")
+    ).item()
+    return alt.layer(*layers).properties(
+        title=_title(
+            "Action Plan milestones",
+            "Each row is a key action. The marker is its due date; its shape and colour show "
+            "its status (see the key). The grey line runs from today to the due date.",
+        ),
+        description=(
+            f"Timeline of {rows.height} Action Plan milestones by due date, as at "
+            f"{summaries.uk_date(when)}: {counts}."
+        ),
+        height=alt.Step(30),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The table behind a chart
+# ---------------------------------------------------------------------------------------------
+
+
+def chart_table(indicator: Indicator, results: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """The table view of the trend chart, one row per period, with readable column names."""
+    rows = _rows(results, indicator)
+    is_rate = indicator.type in summaries.RATE_TYPES
+    value = (
+        pl.when(pl.col("value").is_null())
+        .then(pl.lit(summaries.NO_VALUE))
+        .otherwise(summaries.percent_expr(pl.col("value")))
+        if is_rate
+        else summaries.value_text_expr(indicator)
+    )
+    columns: dict[str, pl.Expr] = {"Period": pl.col("period"), "Value": value}
+    if is_rate:
+        columns["Number"] = summaries.number_expr(pl.col("numerator")).fill_null("")
+        columns["Out of"] = summaries.number_expr(pl.col("denominator")).fill_null("")
+        columns["95% interval"] = summaries.interval_text_expr().fill_null("")
+    target = indicator.target
+    has_target = indicator.trajectory or (target is not None and target.value is not None)
+    if has_target and indicator.type is not IndicatorType.milestone:
+        columns["Target"] = _plain_expr(indicator, reference_expr(indicator)).fill_null("")
+    columns["Status"] = summaries.status_text_expr(indicator)
+    note_name = "Evidence" if indicator.type is IndicatorType.milestone else "Note"
+    columns[note_name] = pl.col("note").fill_null("")
+    return rows.select(**columns)
