@@ -32,6 +32,7 @@ class Column(BaseModel):
     maximum: float | None = None
     unique: bool = False
     max_length: int = 200
+    future_ok: bool = False  # a date that may lie ahead (a due date); others cannot
     example: str = ""
 
     @model_validator(mode="after")
@@ -128,12 +129,15 @@ def _ref(name: str, what: str, example: str) -> Column:
     )
 
 
-def _date(name: str, description: str, required: bool = True, example: str = "") -> Column:
+def _date(
+    name: str, description: str, required: bool = True, example: str = "", future_ok: bool = False
+) -> Column:
     return Column(
         name=name,
         type=ColumnType.date,
         required=required,
         example=example,
+        future_ok=future_ok,
         description=description + " As dd/mm/yyyy or yyyy-mm-dd.",
     )
 
@@ -245,9 +249,20 @@ DATASETS: tuple[Dataset, ...] = (
         shape="record",
         period_column="snapshot_date",
         period_type=PeriodType.month,
-        key=("case_ref",),
+        # A file may hold several snapshots (a history): a plan appears once in each.
+        key=("case_ref", "snapshot_date"),
         columns=(
-            _ref("case_ref", "child or young person's plan", "PLAN-0001"),
+            Column(
+                name="case_ref",
+                type=ColumnType.text,
+                max_length=40,
+                example="PLAN-0001",
+                description=(
+                    "Pseudonymous reference for the child or young person's plan: once per "
+                    "snapshot date, and the same in every snapshot. Never a name, UPN, ULN or "
+                    "NHS number: use the reference your case system generates."
+                ),
+            ),
             _date(
                 "snapshot_date",
                 "The date the snapshot describes (e.g. the census date).",
@@ -484,7 +499,7 @@ DATASETS: tuple[Dataset, ...] = (
         shape="record",
         period_column="status_date",
         period_type=PeriodType.quarter,
-        key=("milestone_id",),
+        key=("milestone_id", "status_date"),
         columns=(
             Column(
                 name="milestone_id",
@@ -509,7 +524,7 @@ DATASETS: tuple[Dataset, ...] = (
                 example="Head of SEND",
                 description="Lead role or team (a role, not a person's name).",
             ),
-            _date("due_date", "Date the milestone is due.", example="2026-03-31"),
+            _date("due_date", "Date the milestone is due.", example="2026-03-31", future_ok=True),
             _cat(
                 "status",
                 ("not_started", "in_progress", "at_risk", "delayed", "complete"),

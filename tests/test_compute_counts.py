@@ -98,7 +98,7 @@ def test_count_by_category() -> None:
     result = compute(OFFERED, work_opportunities=OFFERS)
     assert by_group(result, "2024/25", "Type of opportunity") == {
         "Apprenticeship": 1,
-        "Supported Internship": 3,
+        "Supported internship": 3,
         "Traineeship": 1,
     }
 
@@ -110,7 +110,7 @@ def test_count_of_those_taken_up_shows_a_year_with_none_as_zero() -> None:
     # groups only for what was counted: 2 supported internships and 1 apprenticeship
     assert by_group(result, "2024/25", "Type of opportunity") == {
         "Apprenticeship": 1,
-        "Supported Internship": 2,
+        "Supported internship": 2,
     }
     assert by_group(result, "2023/24", "Type of opportunity") == {}
 
@@ -187,7 +187,7 @@ def test_placements_count_in_every_year_they_are_open() -> None:
 def test_distinct_children_in_each_group() -> None:
     result = compute(AP_CHILDREN, ap_placements=PLACEMENTS)
     # 2024/25: placed by school: A (AP-1, AP-3) and D -> 2; by the local authority: B -> 1
-    assert by_group(result, "2024/25", "Placed by") == {"School": 2, "Local Authority": 1}
+    assert by_group(result, "2024/25", "Placed by") == {"School": 2, "Local authority": 1}
 
 
 def test_without_distinct_every_placement_counts() -> None:

@@ -100,7 +100,7 @@ def test_survey_percent_positive_leaves_out_dont_know() -> None:
     assert second["period_start"] == D(2025, 4, 1)
     # the breakdown by respondent shows only those asked about
     groups = result.filter(pl.col("breakdown") == "Respondent")["breakdown_group"].unique()
-    assert groups.to_list() == ["Parent Carer"]
+    assert groups.to_list() == ["Parent carers"]
 
 
 def test_a_survey_answered_only_dont_know_has_no_percentage() -> None:
@@ -273,4 +273,4 @@ def test_rate_by_academic_year_over_the_rows_in_the_denominator() -> None:
         r["breakdown_group"]: (r["numerator"], r["denominator"])
         for r in result.filter(pl.col("breakdown") == "SEN status").iter_rows(named=True)
     }
-    assert by_sen == {"Sen Support": (1, 2), "Ehc Plan": (1, 1)}
+    assert by_sen == {"SEN Support": (1, 2), "EHC plan": (1, 1)}

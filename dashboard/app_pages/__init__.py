@@ -1,0 +1,89 @@
+"""The dashboard's pages as data: which file, title, address and section, and who may see them.
+
+`dashboard/app.py` turns these into `st.Page` objects. Officer pages (upload, commentary, data
+and audit) are added here with the roles that may open them; each page also checks the role
+itself, on the server, because hiding a menu item is not a permission check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from metrics.registry import Registry
+
+APP_NAME = "Measures of Success"
+VIEWER = "viewer"
+OFFICER = "officer"
+ADMIN = "admin"
+ALL_ROLES: frozenset[str] = frozenset({VIEWER, OFFICER, ADMIN})
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its file (relative to dashboard/), menu label and address."""
+
+    file: str
+    title: str  # the menu label, and the start of the browser tab's title
+    url_path: str
+    icon: str
+    help: str = ""
+    default: bool = False
+    roles: frozenset[str] = ALL_ROLES
+
+
+def tab_title(page: str, area: str) -> str:
+    """What the browser tab says: the page first, so a list of tabs says where each one is."""
+    return f"{page} – {APP_NAME}, {area}"
+
+
+def priority_label(priority_id: str, short_title: str) -> str:
+    return f"Priority {priority_id}: {short_title}"
+
+
+def page_specs(registry: Registry) -> list[PageSpec]:
+    """Every page, in menu order; the priority pages come from the registry."""
+    specs = [
+        PageSpec(
+            "app_pages/overview.py", "Overview", "overview", ":material/dashboard:",
+            help="Every measure of success on one screen", default=True,
+        ),
+    ]  # fmt: skip
+    specs += [
+        PageSpec(
+            f"app_pages/priority_{p.id}.py",
+            priority_label(p.id, p.short_title),
+            f"priority-{p.id}",
+            f":material/counter_{p.id}:",
+            help=f"Priority {p.id}: {p.title}",
+        )
+        for p in registry.priorities
+    ]
+    specs += [
+        PageSpec(
+            "app_pages/action_plan.py", "Action Plan", "action-plan",
+            ":material/checklist:", help="Milestones by priority, with lead, due date and status",
+        ),
+        PageSpec(
+            "app_pages/indicator.py", "Indicator detail", "indicator",
+            ":material/query_stats:", help="Everything about one indicator, with a link to share",
+        ),
+        PageSpec(
+            "app_pages/population.py", "Our SEND population", "population",
+            ":material/groups:", help="Context: the children and young people with SEND",
+        ),
+        PageSpec(
+            "app_pages/about.py", "About", "about", ":material/info:",
+            help="Methodology, glossary, data sources and accessibility",
+        ),
+    ]  # fmt: skip
+    return specs
+
+
+def current_role() -> str:
+    """The signed-in person's role. Sign-in comes in a later issue: until then, everyone views."""
+    return VIEWER
+
+
+def pages_for(role: str, registry: Registry) -> list[PageSpec]:
+    """The pages a role may open (every page exists for viewers so far)."""
+    return [s for s in page_specs(registry) if role in s.roles]

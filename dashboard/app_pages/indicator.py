@@ -1,0 +1,55 @@
+"""Indicator detail: everything about one indicator, at a shareable address.
+
+`?indicator=<id>` picks the indicator and `&period=<label>` the period; choosing either on the
+page updates the address, so copying it shares exactly this view.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import components as ui
+from dashboard import data
+from metrics import summaries
+
+view = data.view()
+
+indicator, problem = ui.indicator_from_address(view.registry)
+if problem:
+    st.warning(problem, icon=":material/warning:")
+
+ui.browser_tab(f"{indicator.title} – Indicator detail", view.registry)
+ui.page_title(indicator.title, indicator.description)
+ui.indicator_picker(view.registry, indicator)
+ui.priority_context(view.registry, indicator)
+
+period, problem = ui.period_from_address(indicator, view.results)
+if problem:
+    st.warning(problem, icon=":material/warning:")
+
+if period is None:
+    ui.status_badge("no_data")
+    ui.empty_state(
+        summaries.summary_sentence(indicator, None),
+        ui.uploaded_next(indicator),
+    )
+    ui.methodology(indicator)
+    st.stop()
+
+row = ui.period_picker(indicator, view.results, period)
+st.header(f"{summaries.period_short(indicator, period)} at a glance", anchor="at-a-glance")
+ui.status_badge(row["status"], indicator)
+st.markdown(summaries.summary_sentence(indicator, row, with_interval=True))
+ui.note(row)
+ui.freshness_line(indicator, view)
+
+st.header("Trend", anchor="trend")
+ui.trend(indicator, view)
+
+st.header("Breakdowns and distribution", anchor="breakdowns")
+ui.breakdown_views(indicator, view, period, level=3, none_message=True)
+
+st.header("Methodology", anchor="methodology")
+ui.methodology(indicator, expanded=True)
+ui.related(view.registry, indicator)
+ui.share_link(indicator, period)

@@ -1,0 +1,749 @@
+"""Small Streamlit pieces the pages are built from: badges, tiles, trend blocks, empty states.
+
+Accessibility rules kept here so every page follows them: status is always an icon plus words
+(colour only adds to it); every chart carries a title and a description, shows the description
+as text beneath it and has a table view; essential text never goes in a grey caption.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from dashboard import app_pages, charts, data
+from metrics import glossary, periods, status, summaries
+from metrics.compute.rates import BAND_BREAKDOWN
+from metrics.compute.series import COMPARISON_BREAKDOWN
+from metrics.datasets import get as get_dataset
+from metrics.registry import Indicator, IndicatorType, Priority, Registry
+from metrics.summaries import uk_date
+
+INDICATOR_PAGE = "app_pages/indicator.py"
+PRIORITY_PAGE = "app_pages/priority_{}.py"
+NO_STATUS = "no_status"  # indicators with no target: a filter choice, not a Status
+EQUITY_BREAKDOWN = "Global majority and White"
+_SPECIAL_BREAKDOWNS = {BAND_BREAKDOWN, COMPARISON_BREAKDOWN}
+
+
+# ---------------------------------------------------------------------------------------------
+# Text pieces
+# ---------------------------------------------------------------------------------------------
+
+
+def browser_tab(page: str, registry: Registry) -> None:
+    """Name a page more exactly in the browser tab, e.g. with the indicator shown."""
+    st.set_page_config(page_title=app_pages.tab_title(page, registry.area.name))
+
+
+def page_title(title: str, intro: str | None = None) -> None:
+    """The page's one level-1 heading and a plain-English line on what the page is for."""
+    st.title(title, anchor=False)
+    if intro:
+        st.markdown(intro)
+
+
+def badge_html(status_value: str | None, indicator: Indicator | None = None) -> str:
+    """Icon plus words in the status colour (dark enough for text on white and on grey)."""
+    words = summaries.status_text(status_value, indicator)
+    colour = status.STYLES[status.Status(status_value)].colour if status_value else "#111111"
+    return (
+        f'<span style="color:{colour};font-weight:600;white-space:nowrap">'
+        f"{html.escape(words)}</span>"
+    )
+
+
+def status_badge(status_value: str | None, indicator: Indicator | None = None) -> None:
+    st.markdown(f"Status: {badge_html(status_value, indicator)}", unsafe_allow_html=True)
+
+
+def empty_state(what: str, next_step: str) -> None:
+    """A helpful message where a chart or table would be: what is missing, what to do."""
+    st.info(f"{what} {next_step}", icon=":material/info:")
+
+
+def uploaded_next(indicator: Indicator) -> str:
+    """What makes a measure appear: the upload it is worked out from."""
+    return f"It appears once the “{get_dataset(indicator.source.dataset).title}” file is uploaded."
+
+
+def no_data_yet() -> None:
+    """The page-wide message for a database with nothing in it."""
+    empty_state(
+        "No data has been uploaded yet, so there is nothing to show.",
+        "An officer can load the monthly, termly and annual files (or, to try the dashboard, "
+        "the demo data with `python -m metrics seed`); the measures appear here as soon as "
+        "the first file is stored.",
+    )
+
+
+def freshness_line(indicator: Indicator, view: data.View) -> None:
+    """When this indicator's data was last updated and when the next update is due."""
+    st.markdown(freshness_text(indicator, view.freshness))
+
+
+def freshness_text(indicator: Indicator, freshness: pl.DataFrame) -> str:
+    ds = get_dataset(indicator.source.dataset)
+    rows = freshness.filter(pl.col("dataset") == ds.name)
+    row = rows.row(0, named=True) if rows.height else {}
+    last: dt.date | None = row.get("last_upload")
+    source = f"from the upload “{ds.title}”"
+    if last is None:
+        return f"Nothing uploaded yet {source}."
+    text = f"Data last updated {uk_date(last)}, {source}"
+    due: dt.date | None = row.get("next_update_due")
+    if row.get("overdue") and due is not None:
+        return f"{text}. ⚠ The next update was due {uk_date(due)} and is overdue."
+    if due is not None:
+        return f"{text}. Next update due {uk_date(due)}."
+    return f"{text}."
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading results (small helpers so pages never filter frames themselves)
+# ---------------------------------------------------------------------------------------------
+
+
+def latest_status(indicator: Indicator, results: pl.DataFrame) -> str | None:
+    row = summaries.latest(results, indicator.id)
+    return row["status"] if row else None
+
+
+def status_filter_key(indicator: Indicator, results: pl.DataFrame) -> str:
+    """The status an Overview filter compares: a Status value, or NO_STATUS."""
+    return latest_status(indicator, results) or NO_STATUS
+
+
+def status_choices() -> list[str]:
+    return [s.value for s in status.Status] + [NO_STATUS]
+
+
+def status_choice_label(choice: str) -> str:
+    return "No status (no target, or not judged)" if choice == NO_STATUS else status.label(choice)
+
+
+def periods_of(indicator: Indicator, results: pl.DataFrame) -> list[str]:
+    """The indicator's headline periods, newest first."""
+    return summaries.headline_rows(results, indicator.id).get_column("period").reverse().to_list()
+
+
+def row_for(indicator: Indicator, results: pl.DataFrame, period: str | None) -> dict[str, Any]:
+    """The headline row of one period (the latest when period is None)."""
+    rows = summaries.headline_rows(results, indicator.id)
+    if period is not None:
+        rows = rows.filter(pl.col("period") == period)
+    return rows.row(-1, named=True) if rows.height else {}
+
+
+def breakdowns_of(
+    indicator: Indicator, results: pl.DataFrame, period: str | None = None
+) -> list[str]:
+    """Breakdown titles the results hold for this indicator (bands and before/after apart)."""
+    rows = results.filter(
+        (pl.col("indicator_id") == indicator.id)
+        & pl.col("breakdown").is_not_null()
+        & ~pl.col("breakdown").is_in(list(_SPECIAL_BREAKDOWNS))
+    )
+    if period is not None:
+        rows = rows.filter(pl.col("period") == period)
+    return rows.get_column("breakdown").unique(maintain_order=True).to_list()
+
+
+def has_bands(indicator: Indicator, results: pl.DataFrame, period: str | None = None) -> bool:
+    rows = results.filter(
+        (pl.col("indicator_id") == indicator.id) & (pl.col("breakdown") == BAND_BREAKDOWN)
+    )
+    if period is not None:
+        rows = rows.filter(pl.col("period") == period)
+    return rows.height > 0
+
+
+def breakdown_table(
+    indicator: Indicator, results: pl.DataFrame, breakdown: str, period: str | None = None
+) -> pl.DataFrame:
+    """A breakdown (or the bands) as a readable table: period, group, value, interval."""
+    rows = results.lazy().filter(
+        (pl.col("indicator_id") == indicator.id) & (pl.col("breakdown") == breakdown)
+    )
+    if period is not None:
+        rows = rows.filter(pl.col("period") == period)
+    columns = [
+        pl.col("period").alias("Period"),
+        pl.col("breakdown_group").alias("Group"),
+        summaries.value_text_expr(indicator).alias("Value"),
+    ]
+    if indicator.type in summaries.RATE_TYPES:
+        columns.append(summaries.interval_text_expr().fill_null("").alias("95% interval"))
+    return rows.sort("period_start", "breakdown_group").select(columns).collect()
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts: title, description as text, table view
+# ---------------------------------------------------------------------------------------------
+
+
+def chart_with_table(
+    spec: data.ChartSpec | None,
+    *,
+    description: str,
+    table: pl.DataFrame | None,
+    table_label: str,
+    empty: str,
+) -> None:
+    """A chart, its description as visible text, and the same data as a table.
+
+    The chart's own description (its text alternative) is used when it has one. With nothing
+    to draw, the `empty` message shows instead of an empty chart frame.
+    """
+    if spec is None:
+        empty_state(empty, "")
+        return
+    own = spec.get("description")
+    text = own if isinstance(own, str) and own.strip() else description
+    st.vega_lite_chart(spec | {"description": text}, width="stretch", theme=None)
+    st.markdown(f"**What the chart shows:** {text}")
+    if table is not None and table.height:
+        with st.expander(f"Table: {table_label}"):
+            st.table(table)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tiles (Overview) and trend blocks (priority and detail pages)
+# ---------------------------------------------------------------------------------------------
+
+
+def detail_link(indicator: Indicator, label: str | None = None, period: str | None = None) -> None:
+    params = {"indicator": indicator.id} | ({"period": period} if period else {})
+    st.page_link(
+        INDICATOR_PAGE,
+        label=label or f"Details and a link to share: {indicator.title}",
+        icon=":material/arrow_forward:",
+        query_params=params,
+    )
+
+
+def tile(indicator: Indicator, view: data.View) -> None:
+    """One measure on the Overview: value in numbers and words, status, change, freshness."""
+    results = view.results
+    row = summaries.latest(results, indicator.id)
+    with st.container(border=True):
+        st.markdown(f"#### {indicator.title}")
+        if row is None:
+            st.markdown(badge_html(status.Status.no_data.value), unsafe_allow_html=True)
+            st.markdown(summaries.summary_sentence(indicator, None))
+        else:
+            value = summaries.format_value(
+                indicator, row["value"], row["numerator"], row["denominator"]
+            )
+            when = summaries.period_short(indicator, row["period"])
+            st.markdown(
+                f"**{html.escape(value)}** ({html.escape(when)}) · "
+                f"{badge_html(row['status'], indicator)}",
+                unsafe_allow_html=True,
+            )
+            st.markdown(summaries.summary_sentence(indicator, row))
+            st.markdown(
+                f"Change since the previous period: "
+                f"{summaries.change_since_previous(indicator, results)}."
+            )
+        freshness_line(indicator, view)
+        detail_link(indicator, label=f"Trend and details: {indicator.title}")
+
+
+def tile_grid(indicators: Sequence[Indicator], view: data.View) -> None:
+    """Tiles two to a row, so reading order (and a screen reader's) runs row by row."""
+    for start in range(0, len(indicators), 2):
+        pair = indicators[start : start + 2]
+        for column, indicator in zip(st.columns(2), pair, strict=False):
+            with column:
+                tile(indicator, view)
+
+
+def _target_words(indicator: Indicator) -> list[str]:
+    lines = []
+    target, baseline = indicator.target, indicator.baseline
+    if target is not None:
+        if target.value is not None:
+            unit = "%" if indicator.unit.value == "percent" else ""
+            by = f" by {uk_date(target.date)}" if target.date else ""
+            lines.append(f"**Target:** {target.value:g}{unit}{by}.")
+        elif target.date is not None:
+            lines.append(f"**Due:** {uk_date(target.date)}.")
+        if target.wording:
+            lines.append(f"Where the target comes from: {target.wording}")
+    if baseline is not None:
+        unit = "%" if indicator.unit.value == "percent" else ""
+        lines.append(
+            f"**Baseline:** {baseline.value:g}{unit} in "
+            f"{summaries.period_short(indicator, baseline.period)}. {baseline.note}".strip()
+        )
+    return lines
+
+
+def methodology(indicator: Indicator, *, expanded: bool = False) -> None:
+    """What is counted, where from, how often, target and baseline, in an expander."""
+    with st.expander(f"How this is measured: {indicator.title}", expanded=expanded):
+        st.markdown(indicator.methodology)
+        ds = get_dataset(indicator.source.dataset)
+        st.markdown(
+            f"**Data:** {ds.title}, by {periods.PERIOD_TYPE_WORDS[indicator.period_type]}, "
+            f"updated {indicator.update_frequency.value}."
+        )
+        for line in _target_words(indicator):
+            st.markdown(line)
+        if indicator.type in summaries.RATE_TYPES:
+            st.markdown(
+                f"With fewer than {indicator.min_denominator} in the denominator a rate is "
+                "shown but called *too few to judge*."
+            )
+
+
+def trend(indicator: Indicator, view: data.View) -> None:
+    """The trend chart with its description and table (or why there is none)."""
+    results = view.results
+    if len(periods_of(indicator, results)) == 1:
+        st.markdown(
+            "Only one period so far: the chart shows it as a single point, and a trend appears "
+            "once the next period's data is uploaded."
+        )
+    builder = "series_chart" if indicator.type is IndicatorType.series else "trend_chart"
+    chart_with_table(
+        view.chart(builder, indicator.id),
+        description=summaries.chart_description(indicator, results),
+        table=charts.chart_table(indicator, results),
+        table_label=f"{indicator.title}, by period",
+        empty="Nothing to draw yet for this measure.",
+    )
+
+
+def breakdown_views(
+    indicator: Indicator,
+    view: data.View,
+    period: str,
+    *,
+    level: int = 3,
+    none_message: bool = False,
+) -> None:
+    """The equity view over time, the distribution bands and each breakdown for one period.
+
+    `level` is the heading level of each view's heading, one below the block it sits in.
+    """
+    results = view.results
+    hashes = "#" * level
+    when = summaries.period_short(indicator, period)
+    available = breakdowns_of(indicator, results)
+    if EQUITY_BREAKDOWN in available:
+        st.markdown(f"{hashes} Global majority and White communities")
+        chart_with_table(
+            view.chart("equity_chart", indicator.id),
+            description=(
+                f"{indicator.title} for children and young people from global majority "
+                "communities and from White communities, by period."
+            ),
+            table=breakdown_table(indicator, results, EQUITY_BREAKDOWN),
+            table_label="global majority and White, by period",
+            empty="Not enough data yet to compare global majority and White communities.",
+        )
+    if has_bands(indicator, results, period):
+        st.markdown(f"{hashes} How long it took, {when}")
+        chart_with_table(
+            view.chart("bands_chart", indicator.id, period),
+            description=f"How the {summaries.subject_words(indicator).lower()} in {when} "
+            "split by time taken.",
+            table=breakdown_table(indicator, results, BAND_BREAKDOWN, period),
+            table_label=f"time taken, {when}",
+            empty=f"No plans to show by time taken in {when}.",
+        )
+    shown = breakdowns_of(indicator, results, period)
+    if not shown:
+        if (
+            none_message
+            and EQUITY_BREAKDOWN not in available
+            and not has_bands(indicator, results, period)
+        ):
+            st.markdown("This measure has no breakdowns.")
+        return
+    st.markdown(f"{hashes} Breakdowns, {when}")
+    for tab, name in zip(st.tabs(shown), shown, strict=True):
+        with tab:
+            chart_with_table(
+                view.chart("breakdown_chart", indicator.id, name, period),
+                description=f"{indicator.title} by {name.lower()}, {when}.",
+                table=breakdown_table(indicator, results, name, period),
+                table_label=f"by {name.lower()}, {when}",
+                empty=f"No breakdown by {name.lower()} for {when}.",
+            )
+
+
+def trend_block(
+    indicator: Indicator,
+    view: data.View,
+    *,
+    heading_level: int = 2,
+    link: bool = True,
+) -> None:
+    """One measure in full: heading, measure wording, status and summary, trend chart with
+    description and table, breakdowns, methodology, freshness."""
+    heading = st.header if heading_level == 2 else st.subheader
+    heading(indicator.title, anchor=indicator.id)
+    st.markdown(f"*Measure of success:* {indicator.measure}")
+    row = summaries.latest(view.results, indicator.id)
+    if row is None:
+        status_badge(status.Status.no_data.value)
+        empty_state(
+            summaries.summary_sentence(indicator, None),
+            uploaded_next(indicator),
+        )
+        methodology(indicator)
+        return
+    status_badge(row["status"], indicator)
+    st.markdown(summaries.summary_sentence(indicator, row, with_interval=True))
+    trend(indicator, view)
+    breakdown_views(indicator, view, row["period"], level=heading_level + 1)
+    methodology(indicator)
+    freshness_line(indicator, view)
+    if link:
+        detail_link(indicator)
+
+
+# ---------------------------------------------------------------------------------------------
+# Priority and strategy text
+# ---------------------------------------------------------------------------------------------
+
+
+def priority_heading(priority: Priority) -> str:
+    return f"Priority {priority.id}: {priority.title}"
+
+
+def vision(priority: Priority) -> None:
+    """The priority's vision quote and its 'we will' commitments, from the strategy."""
+    st.markdown(f"*{priority.vision_quote}*  \n— {priority.vision_quote_by}")
+    st.markdown("**To deliver this priority, the Local Area Partnership will:**")
+    st.markdown("\n".join(f"- {line}" for line in priority.we_will))
+    if priority.key_actions:
+        with st.expander("Key actions in the Action Plan"):
+            st.markdown("\n".join(f"- {line}" for line in priority.key_actions))
+
+
+def priority_links(registry: Registry) -> None:
+    for p in registry.priorities:
+        st.page_link(
+            PRIORITY_PAGE.format(p.id),
+            label=priority_heading(p),
+            icon=f":material/counter_{p.id}:",
+        )
+
+
+def bullet_list(lines: Iterable[str]) -> None:
+    st.markdown("\n".join(f"- {line}" for line in lines))
+
+
+def what_changed(view: data.View) -> None:
+    st.header("What changed since the last period", anchor="what-changed")
+    lines = summaries.what_changed(view.registry, view.results, limit=8)
+    if lines:
+        bullet_list(lines)
+    else:
+        st.markdown("Nothing has changed yet: each measure needs two periods to compare.")
+
+
+def indicators_shown(view: data.View, priority: str, statuses: Sequence[str]) -> list[Indicator]:
+    """The Overview's measures for a priority, kept to the chosen statuses (all if none)."""
+    chosen = set(statuses)
+    return [
+        i
+        for i in view.registry.for_priority(priority)
+        if i.headline and (not chosen or status_filter_key(i, view.results) in chosen)
+    ]
+
+
+def sidebar_footer(registry: Registry) -> None:
+    with st.sidebar:
+        st.markdown(
+            f"**{registry.area.name}**  \n{registry.area.strategy_title}: measures of success."
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Indicator detail: the address (?indicator=...&period=...) and the pickers that change it
+# ---------------------------------------------------------------------------------------------
+
+_INDICATOR_KEY = "detail_indicator"
+_PERIOD_KEY = "detail_period"
+
+
+def section_name(indicator: Indicator) -> str:
+    return "Context" if indicator.priority == "context" else f"Priority {indicator.priority}"
+
+
+def indicator_from_address(registry: Registry) -> tuple[Indicator, str | None]:
+    """The indicator the address names (the first in the registry when it names none), and a
+    message when it names one that does not exist."""
+    wanted = st.query_params.get("indicator")
+    fallback = registry.indicators[0]
+    if wanted is None:
+        return fallback, None
+    try:
+        return registry.indicator(wanted), None
+    except KeyError:
+        st.query_params.pop("indicator", None)
+        st.query_params.pop("period", None)
+        return fallback, (
+            f"There is no measure called '{wanted}'. Showing {fallback.title} instead: choose "
+            "another measure below."
+        )
+
+
+def period_from_address(
+    indicator: Indicator, results: pl.DataFrame
+) -> tuple[str | None, str | None]:
+    """The period the address names, or the latest (None when there is no data), and a
+    message when the address names a period with no figure."""
+    available = periods_of(indicator, results)
+    wanted = st.query_params.get("period")
+    if not available:
+        return None, None
+    if wanted is None or wanted in available:
+        return wanted or available[0], None
+    st.query_params.pop("period", None)
+    return available[0], (
+        f"There is no figure for '{wanted}'. Showing the latest period, "
+        f"{summaries.period_short(indicator, available[0])}, instead."
+    )
+
+
+def _indicator_chosen() -> None:
+    """The address follows the picker: a new indicator, at its latest period."""
+    st.query_params["indicator"] = st.session_state[_INDICATOR_KEY]
+    st.query_params.pop("period", None)
+
+
+def _period_chosen(indicator_id: str) -> None:
+    st.query_params["indicator"] = indicator_id
+    st.query_params["period"] = st.session_state[_PERIOD_KEY]
+
+
+def indicator_picker(registry: Registry, indicator: Indicator) -> None:
+    # The address decides what is shown, so the picker is set from it on every run.
+    st.session_state[_INDICATOR_KEY] = indicator.id
+    st.selectbox(
+        "Choose a measure",
+        [i.id for i in registry.indicators],
+        format_func=lambda iid: (
+            f"{section_name(registry.indicator(iid))}: {registry.indicator(iid).title}"
+        ),
+        key=_INDICATOR_KEY,
+        on_change=_indicator_chosen,
+    )
+
+
+def period_picker(indicator: Indicator, results: pl.DataFrame, period: str) -> dict[str, Any]:
+    """A choice of period (newest first); returns the chosen period's headline row."""
+    st.session_state[_PERIOD_KEY] = period
+    st.selectbox(
+        "Choose a period",
+        periods_of(indicator, results),
+        format_func=lambda p: summaries.period_short(indicator, p),
+        key=_PERIOD_KEY,
+        on_change=_period_chosen,
+        args=(indicator.id,),
+    )
+    return row_for(indicator, results, period)
+
+
+def priority_context(registry: Registry, indicator: Indicator) -> None:
+    """Which priority the indicator belongs to, linked, and the strategy's wording."""
+    if indicator.priority == "context":
+        st.page_link(
+            "app_pages/population.py",
+            label="Context: part of Our SEND population",
+            icon=":material/groups:",
+        )
+    else:
+        priority = registry.priority(indicator.priority)
+        st.page_link(
+            PRIORITY_PAGE.format(priority.id),
+            label=priority_heading(priority),
+            icon=f":material/counter_{priority.id}:",
+        )
+    st.markdown(f"*Measure of success, in the strategy's words:* {indicator.measure}")
+
+
+def note(row: dict[str, Any]) -> None:
+    text = row.get("note")
+    if isinstance(text, str) and text.strip():
+        st.markdown(f"**Note:** {text.strip()}")
+
+
+def related(registry: Registry, indicator: Indicator) -> None:
+    if not indicator.related:
+        return
+    st.markdown("**Related measures:**")
+    for other in indicator.related:
+        detail_link(registry.indicator(other), label=registry.indicator(other).title)
+
+
+def share_link(indicator: Indicator, period: str) -> None:
+    """The address of exactly this view, to copy into an email or a board paper."""
+    query = f"indicator={indicator.id}&period={period}"
+    base = st.context.url
+    address = f"{base.split('?')[0]}?{query}" if base else f"indicator?{query}"
+    st.markdown("**Link to this view** (copy it to share exactly what you see):")
+    st.code(address, language=None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Action Plan
+# ---------------------------------------------------------------------------------------------
+
+PROGRESS_WORDS = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "at_risk": "At risk",
+    "delayed": "Delayed",
+    "complete": "Complete",
+}
+
+
+def milestone_status_key() -> None:
+    with st.expander("How a milestone's status is worked out"):
+        st.markdown(
+            f"""- **{status.label("complete")}**: the lead has recorded it as complete.
+- **{status.label("on_track")}**: in progress and not yet past its due date.
+- **{status.label("at_risk")}**: the lead says it is at risk, or it has not started and is due
+  within {status.DUE_SOON_DAYS} days.
+- **{status.label("off_track")}**: the lead says it is delayed, or its due date has passed.
+- **{status.label("not_yet_due")}**: not started and not due for a while yet.
+"""
+        )
+
+
+def milestone_rows(plan: pl.DataFrame, priority: str | None = None) -> pl.DataFrame:
+    """Milestones as a readable table: action, lead, due, status, progress, evidence."""
+    rows = plan.lazy()
+    if priority is not None:
+        rows = rows.filter(pl.col("priority") == priority)
+    return rows.select(
+        pl.col("action").alias("Action"),
+        pl.col("lead").alias("Lead"),
+        summaries.uk_date_expr(pl.col("due_date")).alias("Due"),
+        summaries.status_text_expr(column="status").alias("Status"),
+        pl.col("progress")
+        .replace_strict(PROGRESS_WORDS, default=pl.col("progress"), return_dtype=pl.String)
+        .alias("Progress reported"),
+        summaries.uk_date_expr(pl.col("status_date")).alias("Reviewed"),
+        pl.col("evidence").fill_null("").alias("Evidence"),
+    ).collect()
+
+
+def milestone_table(plan: pl.DataFrame, priority: str) -> None:
+    table = milestone_rows(plan, priority)
+    if table.height == 0:
+        st.markdown("No milestones uploaded for this priority yet.")
+        return
+    st.table(table)
+
+
+def milestone_timeline(view: data.View) -> None:
+    plan = view.action_plan
+    counts = plan.group_by("status").len().sort("len", descending=True)
+    described = ", ".join(
+        f"{n} {status.words(s).lower()}" for s, n in counts.iter_rows() if s is not None
+    )
+    chart_with_table(
+        view.milestone_timeline(),
+        description=(
+            f"Timeline of the {plan.height} Action Plan milestones by due date, one row per "
+            f"milestone, marked by status: {described}."
+        ),
+        table=milestone_rows(plan),
+        table_label="every milestone",
+        empty="No milestone has a due date to place on a timeline yet.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Our SEND population
+# ---------------------------------------------------------------------------------------------
+
+
+def population_block(indicator: Indicator, view: data.View) -> None:
+    """A context measure: latest figure in words, trend, and its breakdowns as shares."""
+    results = view.results
+    st.header(indicator.title, anchor=indicator.id)
+    st.markdown(indicator.description)
+    row = summaries.latest(results, indicator.id)
+    if row is None:
+        empty_state(
+            summaries.summary_sentence(indicator, None),
+            uploaded_next(indicator),
+        )
+        methodology(indicator)
+        return
+    st.markdown(summaries.summary_sentence(indicator, row, with_interval=True))
+    trend(indicator, view)
+    when = summaries.period_short(indicator, row["period"])
+    for name in breakdowns_of(indicator, results, row["period"]):
+        st.subheader(f"By {name.lower()}, {when}", anchor=False)
+        chart_with_table(
+            view.chart("population_chart", indicator.id, name),
+            description=f"{indicator.title} by {name.lower()}, {when}.",
+            table=breakdown_table(indicator, results, name, row["period"]),
+            table_label=f"by {name.lower()}, {when}",
+            empty=f"No breakdown by {name.lower()} for {when}.",
+        )
+    methodology(indicator)
+    freshness_line(indicator, view)
+    detail_link(indicator)
+
+
+# ---------------------------------------------------------------------------------------------
+# About
+# ---------------------------------------------------------------------------------------------
+
+
+def status_key_table() -> None:
+    st.table(
+        pl.DataFrame(
+            {
+                "Status": [status.label(s) for s in status.STYLES],
+                "What it means": [style.meaning for style in status.STYLES.values()],
+            }
+        )
+    )
+
+
+def indicators_by_section(registry: Registry) -> list[tuple[str, list[Indicator]]]:
+    sections = [(priority_heading(p), registry.for_priority(p.id)) for p in registry.priorities]
+    sections.append(("Context: our SEND population", registry.for_priority("context")))
+    return [(name, measures) for name, measures in sections if measures]
+
+
+def glossary_list(heading: str, terms: Sequence[glossary.Term]) -> None:
+    st.subheader(heading, anchor=False)
+    st.markdown("\n\n".join(f"**{t.heading}**: {t.definition}" for t in terms))
+
+
+def freshness_table(freshness: pl.DataFrame) -> None:
+    st.table(
+        freshness.select(
+            pl.col("title").alias("Data"),
+            pl.col("indicators").alias("Measures using it"),
+            summaries.uk_date_expr(pl.col("latest_data"))
+            .fill_null("none yet")
+            .alias("Latest record"),
+            summaries.uk_date_expr(pl.col("last_upload")).fill_null("never").alias("Last uploaded"),
+            pl.when(pl.col("overdue"))
+            .then(
+                pl.concat_str(
+                    pl.lit("⚠ overdue since "), summaries.uk_date_expr(pl.col("next_update_due"))
+                )
+            )
+            .otherwise(summaries.uk_date_expr(pl.col("next_update_due")).fill_null("–"))
+            .alias("Next update due"),
+        )
+    )
