@@ -12,6 +12,7 @@ import polars as pl
 
 from metrics import api, datasets, ingest, registry, status, templates
 from metrics.db import store
+from metrics.ingest import summary
 
 
 def _emit(data: Any, fmt: str, text: str) -> None:
@@ -62,6 +63,7 @@ def _report_dict(rep: ingest.IngestReport) -> dict[str, Any]:
         "sha256": rep.sha256,
         "ok": rep.ok,
         "rows_read": rep.rows_read,
+        "read_as": rep.read_as,
         "periods": rep.periods,
         "problems": rep.problems.to_dicts(),
         "batch_id": rep.stored.batch_id if rep.stored else None,
@@ -82,7 +84,9 @@ def cmd_seed(args: argparse.Namespace) -> int:
         elif r.already_loaded_batch is not None:
             lines.append(f"{r.dataset}: already loaded (batch {r.already_loaded_batch})")
         elif r.stored:
-            lines.append(f"{r.dataset}: {r.stored.rows_added} rows stored as batch {r.stored.batch_id}")
+            lines.append(
+                f"{r.dataset}: {r.stored.rows_added} rows stored as batch {r.stored.batch_id}"
+            )
     _emit(data, args.format, "\n".join(lines))
     return 0 if all(r.ok for r in reports) else 1
 
@@ -98,34 +102,48 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     except KeyError as err:
         print(err.args[0], file=sys.stderr)
         return 2
-    rep = ingest.ingest(
-        eng, args.dataset, path.read_bytes(), path.name, api.registry(),
-        user=args.user, today=api.today(), sheet=args.sheet, dry_run=args.dry_run,
-        max_bytes=api.get_settings().max_upload_mb * 1_048_576,
-    )  # fmt: skip
-    if rep.ok:
-        if rep.stored:
-            text = (
-                f"Stored {rep.stored.rows_added} rows as batch {rep.stored.batch_id} "
-                f"(periods {', '.join(rep.periods)}); {rep.stored.rows_superseded} earlier rows "
-                "superseded."
-            )
-        else:
-            text = f"No problems found in {rep.rows_read} rows (dry run: nothing stored)."
+    reg = api.registry()
+    content = path.read_bytes()
+    max_bytes = api.get_settings().max_upload_mb * 1_048_576
+    preview = None
+    if args.dry_run:
+        rep, validation = ingest.check_file(
+            args.dataset, content, path.name, reg, today=api.today(), sheet=args.sheet,
+            max_bytes=max_bytes,
+        )  # fmt: skip
+        if rep.ok and validation is not None:
+            preview = ingest.preview(eng, reg, args.dataset, validation, today=api.today())
     else:
+        rep = ingest.ingest(
+            eng, args.dataset, content, path.name, reg, user=args.user, today=api.today(),
+            sheet=args.sheet, max_bytes=max_bytes,
+        )  # fmt: skip
+    if not rep.ok:
         text = (
-            f"{rep.problems.height} problem(s) found; nothing was stored. Fix them and upload "
-            "again.\n" + _table(rep.problems)
+            f"{rep.problems.height} problem(s) found in {rep.file_name}; nothing was stored. "
+            "Fix them and upload again.\n" + summary.problems_text(rep.problems)
         )
-    _emit(_report_dict(rep), args.format, text)
+    elif preview is not None:
+        text = (
+            f"No problems found in {rep.rows_read} rows ({rep.read_as}). Dry run: nothing was "
+            "stored.\n" + summary.preview_text(preview)
+        )
+    else:
+        assert rep.stored is not None
+        text = (
+            f"Stored {rep.stored.rows_added} rows as batch {rep.stored.batch_id} "
+            f"(periods {', '.join(rep.periods)}); {rep.stored.rows_superseded} earlier rows "
+            "superseded."
+        )
+    data = _report_dict(rep) | {"preview": preview.to_dict() if preview else None}
+    _emit(data, args.format, text)
     return 0 if rep.ok else 1
 
 
 def _results_for_output(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
-        pl.col("status").map_elements(
-            lambda s: status.label(s) if s else None, return_dtype=pl.String
-        )
+        pl.col("status")
+        .map_elements(lambda s: status.label(s) if s else None, return_dtype=pl.String)
         .alias("status_label")
     )
 
@@ -200,7 +218,9 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         print(err, file=sys.stderr)
         return 1
     text = f"Batch {args.batch} rolled back." + (
-        f" Rows from batch(es) {', '.join(map(str, restored))} are current again." if restored else ""
+        f" Rows from batch(es) {', '.join(map(str, restored))} are current again."
+        if restored
+        else ""
     )
     _emit({"rolled_back": args.batch, "restored": restored}, args.format, text)
     return 0
@@ -225,8 +245,10 @@ def parser() -> argparse.ArgumentParser:
     sp = add("ingest", cmd_ingest, "validate a CSV or XLSX file and store it")
     sp.add_argument("dataset", help="dataset name, e.g. ehc_requests")
     sp.add_argument("file")
-    sp.add_argument("--sheet", help="Excel sheet name (default: the first)")
-    sp.add_argument("--dry-run", action="store_true", help="validate only, store nothing")
+    sp.add_argument("--sheet", help="Excel sheet name (default: 'data', else the first)")
+    sp.add_argument(
+        "--dry-run", action="store_true", help="validate and preview the changes; store nothing"
+    )
     sp.add_argument("--user", default="command line", help="who is uploading (for the audit)")
     sp = add("compute", cmd_compute, "compute indicators from the stored data")
     sp.add_argument("--indicator")

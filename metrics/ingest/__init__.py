@@ -11,11 +11,27 @@ from sqlalchemy.engine import Engine
 
 from metrics import datasets
 from metrics.db import store
-from metrics.ingest.reader import RawTable, UnreadableFile, read_upload
-from metrics.ingest.validate import PROBLEM_SCHEMA, Validation, validate
-from metrics.registry import Registry
+from metrics.ingest.formulas import neutralise, neutralise_expr, neutralise_frame
+from metrics.ingest.preview import Preview, preview
+from metrics.ingest.reader import RawTable, UnreadableFile, read_upload, sheet_names
+from metrics.ingest.validate import PROBLEM_SCHEMA, Validation, problem, problem_table, validate
+from metrics.registry import IndicatorType, Registry
 
-__all__ = ["IngestReport", "RawTable", "UnreadableFile", "check_file", "ingest"]
+__all__ = [
+    "PROBLEM_SCHEMA",
+    "IngestReport",
+    "Preview",
+    "RawTable",
+    "UnreadableFile",
+    "Validation",
+    "check_file",
+    "ingest",
+    "neutralise",
+    "neutralise_expr",
+    "neutralise_frame",
+    "preview",
+    "sheet_names",
+]
 
 
 @dataclass
@@ -28,6 +44,7 @@ class IngestReport:
     periods: list[str] = field(default_factory=list)
     stored: store.WriteResult | None = None
     already_loaded_batch: int | None = None
+    read_as: str = ""  # how the file was read, e.g. "CSV, Windows-1252, semicolon separated"
 
     @property
     def ok(self) -> bool:
@@ -43,11 +60,28 @@ def aggregate_period_types(registry: Registry) -> dict[str, str]:
     }
 
 
-def _unreadable(dataset: str, file_name: str, digest: str, err: Exception) -> IngestReport:
-    problems = pl.DataFrame(
-        [{"row": None, "column": "(file)", "value": file_name, "problem": str(err), "fix": ""}],
-        schema=PROBLEM_SCHEMA,
-    )
+def aggregate_measures(registry: Registry) -> dict[str, str]:
+    """Indicator ids that take counted values, with what a row gives: a count or a rate."""
+    return {
+        i.id: "rate" if i.type in (IndicatorType.rate, IndicatorType.survey) else "count"
+        for i in registry.indicators
+        if datasets.get(i.source.dataset).shape == "aggregate"
+    }
+
+
+def _size(n: int) -> str:
+    """A file size in words: 20 MB, 350 KB, 100 bytes."""
+    if n >= 1_048_576:
+        return f"{n / 1_048_576:,.1f} MB".replace(".0 MB", " MB")
+    if n >= 1024:
+        return f"{n / 1024:,.0f} KB"
+    return f"{n:,} bytes"
+
+
+def _refused(
+    dataset: str, file_name: str, digest: str, what: str, fix: str, row: int | None = None
+) -> IngestReport:
+    problems = problem_table([problem(row, None, file_name, what, fix)])
     return IngestReport(dataset, file_name, digest, 0, problems)
 
 
@@ -65,16 +99,20 @@ def check_file(
     ds = datasets.get(dataset)
     digest = hashlib.sha256(content).hexdigest()
     if max_bytes is not None and len(content) > max_bytes:
-        err = UnreadableFile(
-            f"The file is {len(content) / 1_048_576:.1f} MB; the limit is "
-            f"{max_bytes / 1_048_576:.0f} MB. Split it into smaller files (for example by year)."
-        )
-        return _unreadable(dataset, file_name, digest, err), None
+        return _refused(
+            dataset, file_name, digest,
+            f"The file is {_size(len(content))}; the limit is {_size(max_bytes)}.",
+            "Split it into smaller files (for example one per year) and upload each.",
+        ), None  # fmt: skip
     try:
         table = read_upload(content, file_name, sheet)
     except UnreadableFile as err:
-        return _unreadable(dataset, file_name, digest, err), None
-    result = validate(ds, table, today=today, aggregate_types=aggregate_period_types(registry))
+        return _refused(dataset, file_name, digest, err.problem, err.fix, err.row), None
+    result = validate(
+        ds, table, today=today,
+        aggregate_types=aggregate_period_types(registry),
+        aggregate_measures=aggregate_measures(registry),
+    )  # fmt: skip
     report = IngestReport(
         dataset=dataset,
         file_name=file_name,
@@ -82,6 +120,7 @@ def check_file(
         rows_read=result.rows.height,
         problems=result.problems,
         periods=sorted(result.rows.get_column("period_key").drop_nulls().unique().to_list()),
+        read_as=table.describe(),
     )
     return report, result
 
