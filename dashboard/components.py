@@ -16,11 +16,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard import app_pages, charts, data
-from metrics import glossary, periods, status, summaries
+from metrics import comparators, glossary, periods, spc, status, summaries
 from metrics.compute.rates import BAND_BREAKDOWN
 from metrics.compute.series import COMPARISON_BREAKDOWN
 from metrics.datasets import get as get_dataset
 from metrics.registry import Indicator, IndicatorType, Priority, Registry
+from metrics.settings import Settings
 from metrics.summaries import uk_date
 
 INDICATOR_PAGE = "app_pages/indicator.py"
@@ -310,11 +311,17 @@ def trend(indicator: Indicator, view: data.View) -> None:
             "Only one period so far: the chart shows it as a single point, and a trend appears "
             "once the next period's data is uploaded."
         )
-    builder = "series_chart" if indicator.type is IndicatorType.series else "trend_chart"
+    series = view.comparators(indicator.id)
+    if indicator.type is IndicatorType.series:
+        spec = view.chart("series_chart", indicator.id)
+    elif series is not None:  # England, the region and the group beside our own line
+        spec = view.benchmark_chart("trend_chart", indicator.id)
+    else:
+        spec = view.chart("trend_chart", indicator.id)
     chart_with_table(
-        view.chart(builder, indicator.id),
+        spec,
         description=summaries.chart_description(indicator, results),
-        table=charts.chart_table(indicator, results),
+        table=charts.chart_table(indicator, results, series),
         table_label=f"{indicator.title}, by period",
         empty="Nothing to draw yet for this measure.",
     )
@@ -402,7 +409,9 @@ def trend_block(
         return
     status_badge(row["status"], indicator)
     st.markdown(summaries.summary_sentence(indicator, row, with_interval=True))
+    comparison_words(indicator, view)
     trend(indicator, view)
+    spc_block(indicator, view, level=heading_level + 1)
     breakdown_views(indicator, view, row["period"], level=heading_level + 1)
     methodology(indicator)
     freshness_line(indicator, view)
@@ -685,6 +694,7 @@ def population_block(indicator: Indicator, view: data.View) -> None:
         methodology(indicator)
         return
     st.markdown(summaries.summary_sentence(indicator, row, with_interval=True))
+    comparison_words(indicator, view)
     trend(indicator, view)
     when = summaries.period_short(indicator, row["period"])
     for name in breakdowns_of(indicator, results, row["period"]):
@@ -747,3 +757,258 @@ def freshness_table(freshness: pl.DataFrame) -> None:
             .alias("Next update due"),
         )
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Officers: who is using the dashboard and what they may do
+# ---------------------------------------------------------------------------------------------
+
+LOCAL_USER = "local user"
+UPLOAD_PAGE = "app_pages/upload.py"
+AUDIT_PAGE = "app_pages/data_audit.py"
+_ROLE_WORDS = {
+    app_pages.VIEWER: "a viewer",
+    app_pages.OFFICER: "an officer",
+    app_pages.ADMIN: "an admin",
+}
+
+
+def current_user() -> str:
+    """Who is recorded against an upload or a roll back. Sign-in (a later issue) replaces this
+    with the signed-in person; in local mode it is whoever sits at this machine."""
+    return LOCAL_USER if Settings().auth_mode == "local" else "unknown user"
+
+
+def has_role(allowed: frozenset[str]) -> bool:
+    return app_pages.current_role() in allowed
+
+
+def require_role(allowed: frozenset[str], what: str) -> None:
+    """Stop the page here, on the server, unless the person's role allows `what`: hiding a menu
+    item is not a permission check. Local mode (the default until sign-in exists) passes."""
+    if has_role(allowed):
+        return
+    needed = " or ".join(_ROLE_WORDS.get(r, r) for r in sorted(allowed, reverse=True))
+    role = _ROLE_WORDS.get(app_pages.current_role(), app_pages.current_role())
+    st.error(
+        f"{what} is only for {needed}; you are using the dashboard as {role}. Ask the SEND "
+        "data team if you need access.",
+        icon=":material/lock:",
+    )
+    st.stop()
+
+
+# ---------------------------------------------------------------------------------------------
+# How we compare (official statistics) and whether a change is real (SPC)
+# ---------------------------------------------------------------------------------------------
+
+RANK_CAUTION = (
+    "**Small numbers:** {area}'s figures rest on a handful of children, so its rank among "
+    "local authorities is unstable: one child more or less can move it dozens of places. Read "
+    "the rank with its interval (the shaded band), never on its own."
+)
+
+
+def comparison_words(indicator: Indicator, view: data.View) -> None:
+    """One sentence: England, the region and the group beside our own published figure."""
+    series = view.comparators(indicator.id)
+    if series is None:
+        return
+    sentence = comparators.comparison_sentence(indicator, series, view.registry.area)
+    if sentence:
+        st.markdown(f"**How we compare:** {sentence}")
+
+
+def comparator_table(indicator: Indicator, series: pl.DataFrame) -> pl.DataFrame:
+    """Every official comparator by period, members of the group too, with its source."""
+    value = (
+        pl.when(pl.col("value").is_null())
+        .then(
+            pl.concat_str(
+                pl.lit("no figure ("),
+                pl.col("symbol").fill_null("–"),
+                pl.lit(": "),
+                pl.col("note").fill_null("not published"),
+                pl.lit(")"),
+            )
+        )
+        .otherwise(summaries.value_text_expr(indicator))
+    )
+    columns = [pl.col("period").alias("Period"), pl.col("comparator").alias("Area"), value]
+    if indicator.type in summaries.RATE_TYPES:
+        columns.append(summaries.interval_text_expr().fill_null("").alias("95% interval"))
+    return series.sort("period_start", descending=True, maintain_order=True).select(
+        *columns[:2],
+        columns[2].alias("Value"),
+        *columns[3:],
+        pl.when(pl.col("value").is_not_null()).then(pl.col("note")).fill_null("").alias("Note"),
+        pl.col("source")
+        .replace_strict(comparators.SOURCE_WORDS, default=pl.col("source"), return_dtype=pl.String)
+        .alias("Source"),
+    )
+
+
+def _symbols_key(series: pl.DataFrame) -> str | None:
+    """The statistical symbols that appear, with their meanings."""
+    found = series.get_column("symbol").drop_nulls().unique().sort().to_list()
+    if not found:
+        return None
+    return "; ".join(f"**{s}** {comparators.symbol_meaning(s)}" for s in found)
+
+
+def _distribution_periods(indicator: Indicator, series: pl.DataFrame) -> list[str]:
+    """Periods with a figure for our own authority or any other, newest first."""
+    rows = series.filter(pl.col("value").is_not_null() | pl.col("symbol").is_not_null())
+    return rows.get_column("period").unique().sort(descending=True).to_list()
+
+
+def comparison_section(indicator: Indicator, view: data.View) -> None:
+    """Indicator detail: the comparators in words and as a table, and every authority."""
+    if not indicator.comparators:
+        return
+    area = view.registry.area
+    st.header("How we compare", anchor="compare")
+    series = view.comparators(indicator.id)
+    if series is None:
+        empty_state(
+            "No official figures to compare with have been imported yet.",
+            "An officer can import the DfE file the registry names with `python -m metrics "
+            "import-official FILE`.",
+        )
+        return
+    sentence = comparators.comparison_sentence(indicator, series, area)
+    if sentence:
+        st.markdown(sentence)
+    notes = [c.note for c in indicator.comparators if c.note]
+    if notes:
+        st.markdown("**Where the figures come from:** " + " ".join(notes))
+    key = _symbols_key(series)
+    if key:
+        st.markdown(f"**Symbols in the official files:** {key}. A symbol is never a zero.")
+    with st.expander("Every official figure, by period"):
+        st.table(comparator_table(indicator, series))
+
+    st.subheader("Every local authority", anchor="every-authority")
+    choices = _distribution_periods(indicator, series)
+    period = None
+    if choices:
+        period = st.selectbox(
+            "Choose a year of the official figures",
+            choices,
+            format_func=lambda p: summaries.period_short(indicator, p),
+            key=f"distribution_period_{indicator.id}",
+        )
+    dist = view.distribution(indicator.id, period)
+    if dist is None:
+        empty_state("There is no local authority figure for that period.", "")
+        return
+    st.markdown(RANK_CAUTION.format(area=area.name))
+    words = comparators.rank_sentence(indicator, dist, area)
+    st.markdown(words)
+    chart_with_table(
+        view.benchmark_chart("distribution_chart", indicator.id, dist.period),
+        description=words,
+        table=charts.distribution_table(indicator, dist),
+        table_label=f"every local authority, {summaries.period_short(indicator, dist.period)}",
+        empty="No local authority has a figure for that period.",
+    )
+
+
+def _judgement_html(judgement: spc.Variation | spc.Assurance) -> str:
+    style = (
+        spc.VARIATION_STYLES[judgement]
+        if isinstance(judgement, spc.Variation)
+        else spc.ASSURANCE_STYLES[judgement]
+    )
+    return (
+        f'<span style="color:{style.colour};font-weight:600">'
+        f"{html.escape(spc.label(judgement))}</span>"
+    )
+
+
+def spc_words(result: spc.SpcResult) -> str:
+    """'Variation: ⬆ Special cause: improvement (higher) · Assurance: ...' as HTML."""
+    parts = [f"Variation: {_judgement_html(result.variation)}"]
+    if result.assurance is not None:
+        parts.append(f"Assurance: {_judgement_html(result.assurance)}")
+    elif result.target is None:
+        parts.append("Assurance: none (the measure has no target value to test)")
+    return " · ".join(parts)
+
+
+def event_period(indicator: Indicator, view: data.View) -> str | None:
+    """The first period after the indicator's event (e.g. the Local Offer review), if known."""
+    src = indicator.source
+    day = src.event_date
+    if day is None and src.event_milestone:
+        plan = view.action_plan.filter(pl.col("milestone_id") == src.event_milestone)
+        day = plan.get_column("completed_date")[0] if plan.height else None
+    if day is None:
+        return None
+    return periods.following(periods.label_for(day, indicator.period_type), indicator.period_type)
+
+
+def spc_block(
+    indicator: Indicator,
+    view: data.View,
+    *,
+    level: int = 3,
+    recalculate_from: str | None = None,
+    heading: bool = True,
+) -> None:
+    """Real change or noise: variation and assurance as icon plus words, the sentence, any
+    caution, and the SPC chart with its table."""
+    if not spc.applies(indicator):
+        return
+    result = view.spc(indicator.id, recalculate_from)
+    if result is None:
+        return
+    if heading:
+        st.markdown(f"{'#' * level} Real change or noise?")
+    st.markdown(spc_words(result), unsafe_allow_html=True)
+    words = spc.sentence(indicator, result)
+    st.markdown(words)
+    if result.warning:
+        st.warning(result.warning, icon=":material/warning:")
+    chart_with_table(
+        view.benchmark_chart("spc_chart", indicator.id, result.recalculated_from),
+        description=words,
+        table=spc.table(indicator, result),
+        table_label=f"{indicator.title}: values, average and process limits",
+        empty="Not enough figures yet for a statistical process control chart.",
+    )
+    with st.expander("How to read a statistical process control chart"):
+        st.markdown(
+            "The grey line is the average and the dashed lines are the *process limits*: the "
+            "range the figure moves in by chance alone (the average ± 2.66 times the average "
+            "change from one period to the next). A change is *special cause* — real, not noise "
+            "— when:\n"
+            + "\n".join(f"- {words}" for words in spc.RULE_WORDS.values())
+            + "\n\nWhether it is an improvement or a concern depends on which way is better "
+            "for the measure. With a target, *assurance* says whether the limits show the "
+            "target will be met consistently, missed consistently, or hit and miss."
+        )
+
+
+def spc_section(indicator: Indicator, view: data.View) -> None:
+    """Indicator detail: SPC, with a choice of where to work the limits out afresh from."""
+    if not spc.applies(indicator) or view.spc(indicator.id) is None:
+        return
+    st.header("Real change or noise?", anchor="spc")
+    choices = periods_of(indicator, view.results)[::-1][2:-1]  # at least two points each side
+    after = event_period(indicator, view)
+    event_words = indicator.source.event_label or "the review"
+
+    def words(choice: str | None) -> str:
+        if choice is None:
+            return "No: one set of limits for the whole series"
+        text = summaries.period_short(indicator, choice)
+        return f"{text} (the first period after {event_words})" if choice == after else text
+
+    chosen = st.selectbox(
+        "Work the limits out afresh from a period (for example after a change in the service)",
+        [None, *choices],
+        format_func=words,
+        key=f"spc_recalculate_{indicator.id}",
+    )
+    spc_block(indicator, view, recalculate_from=chosen, heading=False)

@@ -17,7 +17,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from dashboard import charts
-from metrics import api
+from metrics import api, comparators, spc, uploads
 from metrics.registry import Registry
 from metrics.settings import Settings
 
@@ -82,6 +82,18 @@ def _freshness(url: str, version: str, today: dt.date) -> pl.DataFrame:
     return api.freshness(_engine(url), registry(), on=today)
 
 
+@st.cache_data(show_spinner=False, max_entries=_KEEP)
+def _batches(url: str, version: str) -> pl.DataFrame:
+    return uploads.batches(_engine(url))
+
+
+def refresh() -> None:
+    """Forget every cached result after an upload or a roll back, so that every page (in every
+    session) shows the new data on its next run. The data version has changed too, so nothing
+    stale could be shown anyway; this frees the memory the old results held."""
+    st.cache_data.clear()
+
+
 # Building and validating an Altair chart takes a tenth of a second or more; a priority page has
 # dozens. The finished Vega-Lite specs are cached on the same key as the results, so only the
 # first visit after an upload pays for them. Validation against the Vega-Lite schema is left to
@@ -100,6 +112,67 @@ def _chart(
 @st.cache_data(show_spinner=False, max_entries=_KEEP)
 def _timeline(url: str, version: str, today: dt.date) -> ChartSpec | None:
     chart = charts.milestone_timeline(_action_plan(url, version, today), today=today)
+    return None if chart is None else chart.to_dict(validate=False)
+
+
+# Official comparators and statistical process control: computed from the same snapshot.
+
+
+@st.cache_data(show_spinner=False, max_entries=_KEEP)
+def _official(url: str, version: str) -> pl.DataFrame:
+    return api.official_rows(_engine(url))
+
+
+@st.cache_data(show_spinner=False, max_entries=_KEEP_CHARTS)
+def _comparators(url: str, version: str, indicator_id: str) -> pl.DataFrame | None:
+    indicator, reg = registry().indicator(indicator_id), registry()
+    if not indicator.comparators:
+        return None
+    series = comparators.comparator_series(_official(url, version), indicator, reg.area)
+    return series if series.height else None
+
+
+@st.cache_data(show_spinner=False, max_entries=_KEEP_CHARTS)
+def _distribution(
+    url: str, version: str, indicator_id: str, period: str | None
+) -> comparators.Distribution | None:
+    indicator, reg = registry().indicator(indicator_id), registry()
+    if not indicator.comparators:
+        return None
+    return comparators.distribution(_official(url, version), indicator, reg.area, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=_KEEP_CHARTS)
+def _spc(
+    url: str, version: str, today: dt.date, indicator_id: str, recalculate_from: str | None
+) -> spc.SpcResult | None:
+    indicator = registry().indicator(indicator_id)
+    if not spc.applies(indicator):
+        return None
+    return spc.analyse(indicator, _results(url, version, today), recalculate_from=recalculate_from)
+
+
+@st.cache_data(show_spinner="Drawing the charts…", max_entries=_KEEP_CHARTS)
+def _benchmark_chart(
+    url: str, version: str, today: dt.date, builder: str, indicator_id: str, arg: str | None
+) -> ChartSpec | None:
+    """The comparator trend, the every-authority chart (arg: period) or the SPC chart (arg:
+    the period its limits are worked out afresh from)."""
+    reg = registry()
+    indicator = reg.indicator(indicator_id)
+    if builder == "trend_chart":
+        series = _comparators(url, version, indicator_id)
+        chart = charts.trend_chart(indicator, _results(url, version, today), series)
+    elif builder == "distribution_chart":
+        dist = _distribution(url, version, indicator_id, arg)
+        series = _comparators(url, version, indicator_id)
+        england = None
+        if dist is not None and series is not None:
+            rows = series.filter((pl.col("role") == "england") & (pl.col("period") == dist.period))
+            england = rows.get_column("value")[0] if rows.height else None
+        chart = charts.distribution_chart(indicator, dist, reg.area.name, england)
+    else:
+        chart = charts.spc_chart(indicator, _spc(url, version, today, indicator_id, arg))
     return None if chart is None else chart.to_dict(validate=False)
 
 
@@ -129,6 +202,11 @@ class View:
         return _freshness(self.snap.url, self.snap.version, self.snap.today)
 
     @cached_property
+    def batches(self) -> pl.DataFrame:
+        """Every upload ever stored, with its status (active, superseded, rolled back)."""
+        return _batches(self.snap.url, self.snap.version)
+
+    @cached_property
     def action_plan(self) -> pl.DataFrame:
         """Every Action Plan milestone at its latest review."""
         return _action_plan(self.snap.url, self.snap.version, self.snap.today)
@@ -141,6 +219,28 @@ class View:
 
     def milestone_timeline(self) -> ChartSpec | None:
         return _timeline(self.snap.url, self.snap.version, self.snap.today)
+
+    def comparators(self, indicator_id: str) -> pl.DataFrame | None:
+        """England, the region, the comparison group and its members (None without any)."""
+        return _comparators(self.snap.url, self.snap.version, indicator_id)
+
+    def distribution(
+        self, indicator_id: str, period: str | None = None
+    ) -> comparators.Distribution | None:
+        """Every authority's figure at a period (the latest by default), ranked."""
+        return _distribution(self.snap.url, self.snap.version, indicator_id, period)
+
+    def spc(self, indicator_id: str, recalculate_from: str | None = None) -> spc.SpcResult | None:
+        """The indicator's SPC chart and judgements (None where SPC does not apply)."""
+        snap = self.snap
+        return _spc(snap.url, snap.version, snap.today, indicator_id, recalculate_from)
+
+    def benchmark_chart(
+        self, builder: str, indicator_id: str, arg: str | None = None
+    ) -> ChartSpec | None:
+        """trend_chart with comparator lines, distribution_chart or spc_chart, as a spec."""
+        snap = self.snap
+        return _benchmark_chart(snap.url, snap.version, snap.today, builder, indicator_id, arg)
 
 
 def view() -> View:

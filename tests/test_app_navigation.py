@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from dashboard import app_pages
 from metrics.registry import load
 
@@ -24,11 +26,14 @@ def test_there_is_one_page_per_priority_titled_with_the_strategy_wording() -> No
 def test_the_menu_runs_overview_priorities_action_plan_then_more_detail() -> None:
     paths = [s.url_path for s in app_pages.page_specs(REGISTRY)]
 
-    # five priorities in the City of London strategy
+    # five priorities in the City of London strategy, then the officers' pages together last
     assert paths == [
         "overview", "priority-1", "priority-2", "priority-3", "priority-4", "priority-5",
-        "action-plan", "indicator", "population", "about",
+        "action-plan", "indicator", "population", "about", "upload", "data-audit",
     ]  # fmt: skip
+    sections = {s.url_path: s.section for s in app_pages.page_specs(REGISTRY)}
+    assert sections["upload"] == sections["data-audit"] == app_pages.OFFICER_SECTION
+    assert sections["about"] == app_pages.REPORTS
 
 
 def test_every_page_file_exists_and_every_address_is_different() -> None:
@@ -40,12 +45,22 @@ def test_every_page_file_exists_and_every_address_is_different() -> None:
     assert [s.url_path for s in specs if s.default] == ["overview"]
 
 
-def test_every_role_sees_every_page_until_officer_pages_exist() -> None:
+def test_officers_and_admins_see_every_page_and_viewers_only_the_reports() -> None:
     everything = app_pages.page_specs(REGISTRY)
+    officer_pages = {"upload", "data-audit"}
 
-    for role in (app_pages.VIEWER, app_pages.OFFICER, app_pages.ADMIN):
+    for role in (app_pages.OFFICER, app_pages.ADMIN):
         assert app_pages.pages_for(role, REGISTRY) == everything
-    # sign-in comes later: until then the person using the dashboard is a viewer
+    seen_by_viewers = [s.url_path for s in app_pages.pages_for(app_pages.VIEWER, REGISTRY)]
+    assert seen_by_viewers == [s.url_path for s in everything if s.url_path not in officer_pages]
+
+
+def test_local_mode_has_every_role_until_sign_in_exists(monkeypatch: pytest.MonkeyPatch) -> None:
+    # local mode: one person on their own machine, so they upload and roll back too
+    monkeypatch.setenv("MEASURES_AUTH_MODE", "local")
+    assert app_pages.current_role() == app_pages.ADMIN
+    # the other modes wait for sign-in: until it exists, they only view
+    monkeypatch.setenv("MEASURES_AUTH_MODE", "header")
     assert app_pages.current_role() == app_pages.VIEWER
 
 

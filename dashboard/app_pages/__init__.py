@@ -10,12 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from metrics.registry import Registry
+from metrics.settings import Settings
 
 APP_NAME = "Measures of Success"
 VIEWER = "viewer"
 OFFICER = "officer"
 ADMIN = "admin"
 ALL_ROLES: frozenset[str] = frozenset({VIEWER, OFFICER, ADMIN})
+# An admin can do everything an officer can.
+OFFICERS: frozenset[str] = frozenset({OFFICER, ADMIN})
+ADMINS: frozenset[str] = frozenset({ADMIN})
+REPORTS = "Reports"
+OFFICER_SECTION = "Officers"
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,7 @@ class PageSpec:
     help: str = ""
     default: bool = False
     roles: frozenset[str] = ALL_ROLES
+    section: str = REPORTS  # the menu is one flat list; officer pages come last, together
 
 
 def tab_title(page: str, area: str) -> str:
@@ -76,14 +83,28 @@ def page_specs(registry: Registry) -> list[PageSpec]:
             help="Methodology, glossary, data sources and accessibility",
         ),
     ]  # fmt: skip
+    specs += [
+        PageSpec(
+            "app_pages/upload.py", "Upload data", "upload", ":material/upload_file:",
+            help="For officers: check a CSV or Excel file, preview its effect and store it",
+            roles=OFFICERS, section=OFFICER_SECTION,
+        ),
+        PageSpec(
+            "app_pages/data_audit.py", "Data and audit", "data-audit", ":material/history:",
+            help="For officers: every upload, roll back, and how up to date each dataset is",
+            roles=OFFICERS, section=OFFICER_SECTION,
+        ),
+    ]  # fmt: skip
     return specs
 
 
 def current_role() -> str:
-    """The signed-in person's role. Sign-in comes in a later issue: until then, everyone views."""
-    return VIEWER
+    """The person's role. Sign-in comes in a later issue: until then, local mode (one person on
+    their own machine, the embedded default) has every role, so is an admin, and any other mode
+    gives only the viewer's pages."""
+    return ADMIN if Settings().auth_mode == "local" else VIEWER
 
 
 def pages_for(role: str, registry: Registry) -> list[PageSpec]:
-    """The pages a role may open (every page exists for viewers so far)."""
+    """The pages a role may open."""
     return [s for s in page_specs(registry) if role in s.roles]

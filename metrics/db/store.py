@@ -238,6 +238,52 @@ def rollback(conn: Connection, batch_id: int, by: str) -> list[int]:
     return restored
 
 
+@dataclass(frozen=True)
+class RollbackEffect:
+    """What rolling back a batch would do, read before anything is written."""
+
+    batch_id: int
+    dataset: str
+    status: str
+    rows_removed: int  # the batch's rows that count now and would stop counting
+    restored: pl.DataFrame  # batch_id, rows: earlier rows that would count again, per batch
+
+
+def rollback_effect(conn: Connection, batch_id: int) -> RollbackEffect:
+    """The rows a roll back takes away and the earlier rows it brings back, as `rollback` does.
+
+    Rows the batch superseded come back only in periods where the batch's own rows are still
+    current; where a later batch replaced them, that later batch keeps its place.
+    """
+    row = conn.execute(sa.select(batches).where(batches.c.id == batch_id)).mappings().first()
+    if row is None:
+        raise RollbackError(f"There is no batch {batch_id}.")
+    table = DATA_TABLES[row["dataset"]]
+    counting = row["status"] != "rolled_back"
+    current = (table.c.batch_id == batch_id) & table.c.superseded_by.is_(None)
+    removed = conn.execute(sa.select(sa.func.count()).select_from(table).where(current)).scalar()
+    live_periods = sa.select(table.c.period_key).where(current).distinct()
+    restored = conn.execute(
+        sa.select(table.c.batch_id, sa.func.count())
+        .join(batches, batches.c.id == table.c.batch_id)
+        .where(table.c.superseded_by == batch_id, table.c.period_key.in_(live_periods))
+        .where(batches.c.status != "rolled_back")
+        .group_by(table.c.batch_id)
+        .order_by(table.c.batch_id)
+    ).all()
+    return RollbackEffect(
+        batch_id=batch_id,
+        dataset=row["dataset"],
+        status=row["status"],
+        rows_removed=int(removed or 0) if counting else 0,
+        restored=pl.DataFrame(
+            restored if counting else [],
+            schema={"batch_id": pl.Int64(), "rows": pl.Int64()},
+            orient="row",
+        ),
+    )
+
+
 def _polars_type(col: datasets.Column) -> pl.DataType:
     match col.type:
         case ColumnType.date:

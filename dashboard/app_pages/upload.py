@@ -1,0 +1,51 @@
+"""Upload data (officers): choose the data, get its template, check a file, see every problem or
+a preview of the effect, and confirm. Nothing is written before the confirm button."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import app_pages, data, officers
+from dashboard import components as ui
+
+ui.require_role(app_pages.OFFICERS, "Uploading data")
+view = data.view()
+
+ui.page_title(
+    "Upload data",
+    "Load a monthly, termly or annual update as a CSV or Excel file. The file is checked in "
+    "full first: every problem is listed at once, with the spreadsheet row and how to fix it. "
+    "A file without problems shows what it would change before anything is stored.",
+)
+officers.upload_outcome()
+if not view.has_data:
+    ui.empty_state(
+        "No data has been uploaded yet, so this is where to start.",
+        "Choose the data below, download its template, fill it in and upload it: the measures "
+        "appear as soon as the first file is stored.",
+    )
+
+st.header("1. Choose the data", anchor="choose")
+dataset = officers.dataset_chooser()
+
+st.header("2. Get the template", anchor="template")
+officers.template_downloads(dataset)
+
+st.header("3. Upload your file", anchor="file")
+file = officers.file_chooser()
+if file is None:
+    st.markdown("Choose a file above: it is checked straight away, and nothing is stored yet.")
+    st.stop()
+sheet = officers.sheet_chooser(file)
+checked = officers.checked_file(dataset, file, sheet, view)
+if not checked.ok:
+    officers.problems_block(checked)
+    st.stop()
+officers.no_problems(checked)
+
+st.header("4. Check what will change", anchor="preview")
+officers.already_stored_warning(dataset, checked)
+officers.preview_block(officers.previewed(dataset, checked, view), view.registry)
+
+st.header("5. Store the upload", anchor="confirm")
+officers.confirm_upload(dataset, checked, view)

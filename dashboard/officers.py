@@ -1,0 +1,372 @@
+"""The officer pages' pieces: upload (choose, template, check, problems, preview, confirm) and
+data and audit (freshness, every batch, roll back).
+
+Each piece is a few Streamlit calls around a `metrics.uploads` function, which shapes every
+table. State that must survive a rerun (the checked file, its preview, the last outcome) lives
+in `st.session_state` under keys named here.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from dashboard import app_pages, data
+from dashboard.components import (
+    AUDIT_PAGE,
+    bullet_list,
+    current_user,
+    has_role,
+    require_role,
+)
+from metrics import uploads
+from metrics.ingest import Preview
+from metrics.registry import Registry
+
+
+def _round(name: str) -> int:
+    """How many times a widget has been reset: part of its key, so a new key starts it empty."""
+    return int(st.session_state.get(f"{name}_round", 0))
+
+
+def _reset(name: str) -> None:
+    st.session_state[f"{name}_round"] = _round(name) + 1
+
+
+def _remember_outcome(name: str, message: str) -> None:
+    st.session_state[f"{name}_outcome"] = message
+
+
+def _outcome(name: str) -> str | None:
+    return st.session_state.get(f"{name}_outcome")
+
+
+def _forget_outcome(name: str) -> None:
+    st.session_state.pop(f"{name}_outcome", None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Upload: choose the data, get the template, check the file, preview, confirm
+# ---------------------------------------------------------------------------------------------
+
+_UPLOAD = "upload"
+_CHECKED = "upload_checked"
+_PREVIEWED = "upload_previewed"
+_SHEETS = "upload_sheets"
+TABLE_ROWS = 500  # more problems than this show in a scrolling table (and the CSV download)
+
+
+def _uploader_key() -> str:
+    return f"upload_file_{_round(_UPLOAD)}"
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _xlsx_template(dataset_name: str) -> bytes:
+    # building a workbook takes a moment; the template only changes with the code
+    return uploads.xlsx_template(dataset_name)
+
+
+def upload_outcome() -> None:
+    """The result of the last upload in this session: batch, rows, and where to see it."""
+    if st.session_state.get(_uploader_key()) is not None:
+        _forget_outcome(_UPLOAD)  # a new file is being checked: the last result is old news
+    message = _outcome(_UPLOAD)
+    if message is None:
+        return
+    st.success(message, icon=":material/check_circle:")
+    st.page_link(
+        AUDIT_PAGE,
+        label="See every upload on the Data and audit page",
+        icon=":material/history:",
+    )
+
+
+def dataset_chooser() -> str:
+    """Which upload type: its title in the list, its description beneath."""
+    name = st.selectbox(
+        "Which data are you uploading?",
+        uploads.dataset_names(),
+        format_func=lambda n: uploads.dataset(n).title,
+        key="upload_dataset",
+    )
+    ds = uploads.dataset(name)
+    st.markdown(f"**{ds.title}.** {ds.description}")
+    return name
+
+
+def template_downloads(dataset_name: str) -> None:
+    """The blank templates and what each column holds."""
+    ds = uploads.dataset(dataset_name)
+    left, right = st.columns(2)
+    left.download_button(
+        f"Download the CSV template: {ds.title}",
+        data=uploads.csv_template(dataset_name),
+        file_name=uploads.template_file_name(dataset_name, "csv"),
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    right.download_button(
+        f"Download the Excel template, with a data dictionary: {ds.title}",
+        data=_xlsx_template(dataset_name),
+        file_name=uploads.template_file_name(dataset_name, "xlsx"),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    columns = uploads.column_table(dataset_name)
+    with st.expander(f"What each of the {columns.height} columns holds", expanded=True):
+        st.table(columns)
+
+
+def file_chooser() -> UploadedFile | None:
+    """The file uploader, limited to the configured size."""
+    limit = uploads.max_upload_mb()
+    file = st.file_uploader(
+        f"Choose the file to upload: CSV or Excel (.xlsx), up to {limit} MB",
+        type=["csv", "xlsx", "xls", "txt"],
+        key=_uploader_key(),
+        max_upload_size=limit,
+        help="Fill in the template (one row per record under the header row) and save it as "
+        "CSV or .xlsx. Nothing is stored until you have seen the preview and confirmed.",
+    )
+    return file
+
+
+def sheet_chooser(file: UploadedFile) -> str | None:
+    """For a workbook with several sheets, which one holds the data (the template's 'data'
+    sheet, or the first that is not the data dictionary, unless chosen)."""
+    saved = st.session_state.get(_SHEETS)
+    if saved is None or saved[0] != file.file_id:
+        saved = (file.file_id, uploads.workbook_sheets(file.getvalue()))
+        st.session_state[_SHEETS] = saved
+    sheets: list[str] = saved[1]
+    if len(sheets) <= 1:
+        return None
+    default = uploads.default_sheet(sheets)
+    return st.selectbox(
+        "Which sheet of the workbook holds the data?",
+        sheets,
+        index=sheets.index(default) if default in sheets else 0,
+        key=f"upload_sheet_{file.file_id}",
+    )
+
+
+def checked_file(
+    dataset_name: str, file: UploadedFile, sheet: str | None, view: data.View
+) -> uploads.Checked:
+    """Read and validate the file, once per file, dataset and sheet, showing progress."""
+    key = (dataset_name, file.file_id, sheet)
+    saved = st.session_state.get(_CHECKED)
+    if saved is not None and saved[0] == key:
+        return saved[1]
+    with st.status(f"Checking “{file.name}”…", expanded=True) as progress:
+        st.markdown("Reading every row and checking every cell against the template.")
+        checked = uploads.check(
+            dataset_name, file.getvalue(), file.name, view.registry, today=view.snap.today,
+            sheet=sheet,
+        )  # fmt: skip
+        found = checked.report.problems.height
+        progress.update(
+            label=f"Checked “{file.name}”: "
+            + (uploads.problem_count_words(found) if found else "no problems"),
+            state="error" if found else "complete",
+            expanded=False,
+        )
+    st.session_state[_CHECKED] = (key, checked)
+    return checked
+
+
+def problems_block(checked: uploads.Checked) -> None:
+    """Every problem in one table, with a count and a CSV download of the list."""
+    report = checked.report
+    count = uploads.problem_count_words(report.problems.height)
+    st.header(f"Problems found: {count}", anchor="problems")
+    st.error(
+        f"✖ {count} found in “{report.file_name}”. Nothing has been stored. Fix every problem "
+        "listed below (the row numbers are the spreadsheet's own), then upload the file again.",
+        icon=":material/error:",
+    )
+    st.download_button(
+        f"Download the list of {count} as a CSV file",
+        data=uploads.problems_csv(report.problems),
+        file_name=uploads.problems_file_name(report.file_name),
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    table = uploads.problem_rows(report.problems)
+    if table.height <= TABLE_ROWS:
+        st.table(table)
+    else:
+        st.markdown(
+            f"The {count} are in the scrolling table below and, all together, in the CSV "
+            "download above."
+        )
+        st.dataframe(table, hide_index=True)
+
+
+def no_problems(checked: uploads.Checked) -> None:
+    report = checked.report
+    st.success(
+        f"✔ No problems found in “{report.file_name}”: {uploads.rows_words(report.rows_read)}, "
+        f"read as {report.read_as}.",
+        icon=":material/check_circle:",
+    )
+
+
+def previewed(dataset_name: str, checked: uploads.Checked, view: data.View) -> Preview:
+    """What the upload would change against the data stored now, showing progress."""
+    key = (dataset_name, checked.report.sha256, view.snap.version)
+    saved = st.session_state.get(_PREVIEWED)
+    if saved is not None and saved[0] == key and saved[1] is checked:
+        return saved[2]
+    with st.status("Working out what the upload would change…", expanded=True) as progress:
+        st.markdown("Working out every measure that reads this data, before and after.")
+        result = uploads.preview(
+            data.engine(), view.registry, dataset_name, checked, today=view.snap.today
+        )
+        progress.update(label="Preview ready", state="complete", expanded=False)
+    st.session_state[_PREVIEWED] = (key, checked, result)
+    return result
+
+
+def preview_block(result: Preview, registry: Registry) -> None:
+    """Rows added, periods, what is replaced and from which uploads, figures before and after."""
+    bullet_list(uploads.preview_sentences(result))
+    if result.superseded.height:
+        st.subheader("Earlier uploads it replaces", anchor=False)
+        st.table(uploads.superseded_rows(result))
+    changes = uploads.change_rows(result, registry)
+    if changes.height:
+        st.subheader("Headline figures before and after", anchor=False)
+        st.table(changes)
+
+
+def already_stored_warning(dataset_name: str, checked: uploads.Checked) -> None:
+    batch = uploads.already_stored(data.engine(), dataset_name, checked.report.sha256)
+    if batch is not None:
+        st.warning(
+            f"⚠ This exact file is already stored, as batch {batch}. Storing it again replaces "
+            "that upload's rows with the same rows.",
+            icon=":material/warning:",
+        )
+
+
+def confirm_upload(dataset_name: str, checked: uploads.Checked, view: data.View) -> None:
+    """The one button that writes; nothing is stored before it is pressed."""
+    file_name = checked.report.file_name
+    st.markdown(
+        "Nothing has been stored yet. Storing writes every row in one go: if anything goes "
+        "wrong part way, nothing is stored and the data stays as it was."
+    )
+    # The key carries the data version: if someone else stores data meanwhile, the preview
+    # above is worked out afresh and this button must be pressed again.
+    if not st.button(
+        f"Store “{file_name}”",
+        type="primary",
+        icon=":material/cloud_upload:",
+        key=f"upload_confirm_{view.snap.version}",
+    ):
+        return
+    require_role(app_pages.OFFICERS, "Storing an upload")
+    with st.status(f"Storing “{file_name}”…", expanded=True) as progress:
+        st.markdown("Writing the rows and recording the upload.")
+        result = uploads.store_upload(data.engine(), dataset_name, checked, user=current_user())
+        progress.update(label=f"Stored “{file_name}”", state="complete", expanded=False)
+    data.refresh()
+    _remember_outcome(_UPLOAD, uploads.stored_sentence(result, file_name, dataset_name))
+    st.session_state.pop(_CHECKED, None)
+    st.session_state.pop(_PREVIEWED, None)
+    _reset(_UPLOAD)
+    st.rerun()
+
+
+# ---------------------------------------------------------------------------------------------
+# Data and audit: freshness, every batch, roll back
+# ---------------------------------------------------------------------------------------------
+
+_ROLLBACK = "rollback"
+
+
+def freshness_list(freshness: pl.DataFrame) -> None:
+    """Per dataset: the latest data held and whether its next update is overdue."""
+    overdue = uploads.overdue_titles(freshness)
+    if overdue:
+        st.warning(f"⚠ Overdue for an update: {', '.join(overdue)}.", icon=":material/schedule:")
+    else:
+        st.markdown("✔ No dataset is overdue for an update.")
+    st.table(uploads.freshness_rows(freshness))
+
+
+def batch_list(batches: pl.DataFrame) -> None:
+    """Every upload, newest first, and the full fingerprint of each file."""
+    st.table(uploads.batch_rows(batches))
+    with st.expander("Full SHA-256 fingerprint of each uploaded file"):
+        st.markdown(
+            "A file's SHA-256 fingerprint changes if even one character of it changes, so it "
+            "shows whether a file on your computer is exactly the one stored."
+        )
+        st.table(uploads.fingerprint_rows(batches))
+
+
+def rollback_outcome() -> None:
+    message = _outcome(_ROLLBACK)
+    if message is not None:
+        st.success(message, icon=":material/check_circle:")
+
+
+def rollback_control(view: data.View) -> None:
+    """Choose an upload, see what rolling it back would do, confirm, roll back (admins only)."""
+    if not has_role(app_pages.ADMINS):
+        st.markdown(
+            "Only an admin can roll back an upload. Ask an admin if an upload needs undoing."
+        )
+        return
+    batches = view.batches
+    choices = uploads.rollback_choices(batches)
+    if not choices:
+        st.markdown("Every upload has been rolled back already: there is nothing to roll back.")
+        return
+    chosen = st.selectbox(
+        "Choose the upload to roll back",
+        choices,
+        index=None,
+        format_func=lambda b: uploads.batch_label(batches, b),
+        placeholder="Choose an upload",
+        key=f"rollback_batch_{_round(_ROLLBACK)}",
+    )
+    if chosen is None:
+        return
+    _forget_outcome(_ROLLBACK)
+    effect = uploads.rollback_effect(data.engine(), chosen)
+    st.subheader(f"What rolling back batch {chosen} does", anchor=False)
+    bullet_list(uploads.rollback_sentences(effect))
+    restored = uploads.restored_rows(effect, batches)
+    if restored.height:
+        st.table(restored)
+    sure = st.checkbox(
+        f"Yes, roll back batch {chosen}",
+        key=f"rollback_sure_{chosen}_{_round(_ROLLBACK)}",
+    )
+    if not st.button(
+        f"Roll back batch {chosen}",
+        type="primary",
+        icon=":material/undo:",
+        disabled=not sure,
+        key=f"rollback_go_{chosen}_{view.snap.version}",
+    ):
+        return
+    require_role(app_pages.ADMINS, "Rolling back an upload")
+    try:
+        with st.status(f"Rolling back batch {chosen}…", expanded=True) as progress:
+            came_back = uploads.roll_back(data.engine(), chosen, user=current_user())
+            progress.update(label=f"Batch {chosen} rolled back", state="complete")
+    except uploads.RollbackError as err:
+        st.error(f"✖ {err}", icon=":material/error:")
+        return
+    data.refresh()
+    _remember_outcome(_ROLLBACK, uploads.rolled_back_sentence(chosen, came_back))
+    _reset(_ROLLBACK)
+    st.rerun()
