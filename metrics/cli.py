@@ -226,6 +226,65 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_boardpack(args: argparse.Namespace) -> int:
+    from metrics import boardpack
+
+    out = Path(args.out)
+    kind = {".pdf": "pdf", ".html": "html", ".htm": "html"}.get(out.suffix.lower())
+    if kind is None:
+        print("The board pack is written as .pdf or .html: name --out FILE so.", file=sys.stderr)
+        return 2
+    eng = api.engine(args.database)
+    try:
+        pack = boardpack.build(eng, api.registry(), args.period, threshold=args.threshold)
+    except boardpack.BoardPackError as err:
+        print(err, file=sys.stderr)
+        return 2
+    if kind == "pdf":
+        out.write_bytes(pack.pdf)
+    else:
+        out.write_text(pack.html, encoding="utf-8")
+    data = pack.summary() | {"out": str(out), "format": kind}
+    text = (
+        f"Wrote the board pack for {pack.period_words} to {out}: {len(pack.measures)} measures, "
+        f"{pack.charts} charts; counts below {pack.threshold} suppressed."
+    )
+    _emit(data, args.format, text)
+    return 0
+
+
+def cmd_import_official(args: argparse.Namespace) -> int:
+    """Import an official statistics file (EES or LAIT) as comparators, through the upload path."""
+    from metrics import official
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"There is no file at {path}.", file=sys.stderr)
+        return 2
+    eng = api.engine(args.database)
+    rep = official.import_file(
+        eng, path.read_bytes(), path.name, api.registry(), user=args.user, today=api.today(),
+        kind=args.kind, dry_run=args.dry_run,
+    )  # fmt: skip
+    if not rep.ok:
+        text = (
+            f"{rep.problems.height} problem(s) found in {rep.file_name}; nothing was stored.\n"
+            + summary.problems_text(rep.problems)
+        )
+    elif rep.stored is None:
+        text = f"No problems found ({rep.kind.upper()} file). Dry run: nothing was stored."
+    else:
+        text = (
+            f"Stored {rep.stored.rows_added} official rows ({rep.kind.upper()}) as batch "
+            f"{rep.stored.batch_id} for {', '.join(rep.indicators)}; "
+            f"{rep.stored.rows_superseded} earlier rows superseded."
+        )
+    text = "\n".join([*rep.notes, text])
+    data = _report_dict(rep) | {"kind": rep.kind, "indicators": rep.indicators, "notes": rep.notes}
+    _emit(data, args.format, text)
+    return 0 if rep.ok else 1
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m metrics", description=__doc__)
     p.add_argument("--database", help="database URL (default: MEASURES_DATABASE_URL or SQLite)")
@@ -262,6 +321,18 @@ def parser() -> argparse.ArgumentParser:
     sp = add("rollback", cmd_rollback, "roll back an upload batch")
     sp.add_argument("batch", type=int)
     sp.add_argument("--user", default="command line")
+    sp = add(
+        "import-official", cmd_import_official,
+        "import an official statistics file (Explore Education Statistics or LAIT) as comparators",
+    )  # fmt: skip
+    sp.add_argument("file")
+    sp.add_argument("--kind", choices=["ees", "lait"], help="the kind of file (default: detected)")
+    sp.add_argument("--dry-run", action="store_true", help="check the file; store nothing")
+    sp.add_argument("--user", default="command line", help="who is importing (for the audit)")
+    sp = add("boardpack", cmd_boardpack, "write the board pack (PDF or HTML) for a period")
+    sp.add_argument("--period", required=True, help="e.g. 2025-26, 2025/26, 2025, 2025-Q3")
+    sp.add_argument("--out", required=True, help="the file to write: .pdf or .html")
+    sp.add_argument("--threshold", type=int, help="suppress counts below this (default: 5)")
     return p
 
 

@@ -445,6 +445,52 @@ def _no_value_sentence(indicator: Indicator, row: dict[str, Any] | None, when: s
     return f"No data has been uploaded yet for {lower_first(indicator.title)}{for_when}."
 
 
+def _withheld_words(row: dict[str, Any], column: str) -> str:
+    """A count in a suppressed row: 'fewer than 5' where it is suppressed, else the number."""
+    if row.get(f"{column}_flag"):
+        return f"fewer than {row.get('disclosure_threshold') or 5}"
+    return number_text(row[column])
+
+
+def _suppressed_sentence(indicator: Indicator, row: dict[str, Any], when: str) -> str:
+    """A row from `disclosure.suppress_results` whose figure is withheld: never the number."""
+    title = lower_first(bare_title(indicator))
+    flags = [row.get(f"{c}_flag") for c in ("numerator", "denominator", "value")]
+    if "secondary" in flags:
+        return (
+            f"The figure for {title} in {when} is withheld so that a suppressed number "
+            "elsewhere cannot be worked out."
+        )
+    privacy = "; the percentage is withheld to protect privacy."
+    if indicator.type in RATE_TYPES:
+        num = _withheld_words(row, "numerator")
+        den = _withheld_words(row, "denominator")
+        split = (
+            _survey_split(indicator.title)
+            if indicator.type is IndicatorType.survey
+            else split_title(indicator.title)
+        )
+        if split is None:
+            return f"{bare_title(indicator)}: {num} of {den} in {when}{privacy}"
+        subject, predicate = split
+        if indicator.type is IndicatorType.survey:
+            return (
+                f"In {when}, {num} of {den} {lower_first(subject)} who answered {predicate}"
+                f"{privacy}"
+            )
+        return upper_first(f"{num} of {den} {lower_first(subject)} {predicate} in {when}{privacy}")
+    few = _withheld_words(row, "value")
+    if indicator.type is IndicatorType.cumulative_count:
+        # the sentence for a count of 0, with the count (its first word) put into words
+        rest = _cumulative_sentence(indicator, row | {"value": 0}, when).partition(" ")[2]
+        return upper_first(f"{few} {rest}")
+    split = split_title(indicator.title, prepositions=False)
+    if split is not None:
+        subject, predicate = split
+        return upper_first(f"{few} {lower_first(subject)} {predicate} in {when}.")
+    return f"{bare_title(indicator)}: {few} in {when}."
+
+
 def summary_sentence(
     indicator: Indicator,
     row: dict[str, Any] | None,
@@ -456,11 +502,14 @@ def summary_sentence(
 
     `period_words` replaces the period's own name (e.g. 'the latest year'); `with_interval`
     adds the 95% interval of a rate or survey. A milestone row may carry `lead` and
-    `due_date` (as the Action Plan frame does); they are used when present.
+    `due_date` (as the Action Plan frame does); they are used when present. A row from
+    `disclosure.suppress_results` whose figure is withheld says "fewer than 5", never the number.
     """
     when = period_words
     if when is None and row is not None and row.get("period"):
         when = periods.describe(row["period"], indicator.period_type)
+    if row is not None and row.get("value_flag"):
+        return _suppressed_sentence(indicator, row, when or "the latest period")
     if row is None or _missing(row.get("value")):
         return _no_value_sentence(indicator, row, when)
     when = when or "the latest period"
@@ -642,6 +691,8 @@ def chart_description(indicator: Indicator, results: pl.DataFrame | pl.LazyFrame
     rows = headline_rows(frame, indicator.id).filter(pl.col("value").is_not_null())
     title = bare_title(indicator)
     if rows.height == 0:
+        if "value_flag" in frame.columns and frame.get_column("value_flag").is_not_null().any():
+            return f"Every figure for {lower_first(title)} is withheld to protect privacy."
         return f"No data to chart yet for {lower_first(title)}."
     texts = rows.with_columns(text=value_text_expr(indicator))
     first, last = texts.row(0, named=True), texts.row(-1, named=True)
@@ -662,9 +713,16 @@ def chart_description(indicator: Indicator, results: pl.DataFrame | pl.LazyFrame
             f"{_trend_words(indicator, first['value'], last['value'])}.",
         ]
     gaps = headline_rows(frame, indicator.id).filter(pl.col("value").is_null())
-    if gaps.height:
-        names = ", ".join(period_short(indicator, p) for p in gaps.get_column("period"))
-        sentences.append(f"There is no figure for {names}.")
+    # rows from disclosure.suppress_results say which figures are withheld, not missing
+    withheld = pl.col("value_flag").is_not_null() if "value_flag" in gaps.columns else pl.lit(False)
+    missing = [period_short(indicator, p) for p in gaps.filter(~withheld).get_column("period")]
+    if missing:
+        sentences.append(f"There is no figure for {', '.join(missing)}.")
+    hidden = [period_short(indicator, p) for p in gaps.filter(withheld).get_column("period")]
+    if len(hidden) == 1:
+        sentences.append(f"The figure for {hidden[0]} is withheld to protect privacy.")
+    elif hidden:
+        sentences.append(f"The figures for {', '.join(hidden)} are withheld to protect privacy.")
     if indicator.type in RATE_TYPES and rows["lower"].is_not_null().any():
         sentences.append("The shaded band is the 95% interval.")
     target = indicator.target

@@ -69,3 +69,37 @@ def _dataset_table(ds: datasets.Dataset) -> sa.Table:
 
 
 DATA_TABLES: dict[str, sa.Table] = {ds.name: _dataset_table(ds) for ds in datasets.DATASETS}
+
+# Officers' commentary on a figure: every save is a new version; rows are never updated or
+# deleted, so the history of what was said, and by whom, is kept.
+commentary = sa.Table(
+    "commentary",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("indicator_id", sa.String(60), nullable=False),
+    sa.Column("period", sa.String(20), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("indicator_id", "period", "version", name="uq_commentary_version"),
+    sa.Index("ix_commentary_indicator_period", "indicator_id", "period"),
+)
+
+AUDIT_ACTIONS = (
+    "sign_in", "sign_out", "refused", "upload", "roll_back", "commentary", "target_change",
+)  # fmt: skip
+
+# Who did what, and when: sign-ins, refusals and every change. Rows are only ever appended.
+audit_events = sa.Table(
+    "audit_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("action", sa.String(30), nullable=False, index=True),
+    sa.Column("who", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(20), nullable=True),
+    sa.Column("detail", sa.Text, nullable=False, server_default=""),
+    # what the event is about: a batch id, "indicator|period", a sign-in's token time
+    sa.Column("ref", sa.String(200), nullable=True),
+)

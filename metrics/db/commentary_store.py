@@ -1,0 +1,98 @@
+"""Reads and writes of the commentary table: appended versions, never updated or deleted."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from metrics.db.tables import commentary
+
+SCHEMA: dict[str, pl.DataType] = {
+    "indicator_id": pl.String(),
+    "period": pl.String(),
+    "version": pl.Int64(),
+    "text": pl.String(),
+    "author": pl.String(),
+    "created_at": pl.Datetime(time_zone="UTC"),
+}
+_COLUMNS = [commentary.c[name] for name in SCHEMA]
+
+
+def _frame(rows: list[sa.Row]) -> pl.DataFrame:
+    # SQLite hands back naive datetimes; they were written in UTC
+    data = [
+        tuple(
+            v.replace(tzinfo=dt.UTC) if isinstance(v, dt.datetime) and v.tzinfo is None else v
+            for v in row
+        )
+        for row in rows
+    ]
+    return pl.DataFrame(data, schema=SCHEMA, orient="row")
+
+
+def append(
+    conn: Connection, indicator_id: str, period: str, text: str, author: str, at: dt.datetime
+) -> int:
+    """Add the next version for an indicator and period; run inside `store.write_transaction`.
+
+    The write transaction holds the database's write lock, so two officers saving at once get
+    consecutive versions; the unique constraint is the backstop.
+    """
+    latest = conn.execute(
+        sa.select(sa.func.max(commentary.c.version)).where(
+            commentary.c.indicator_id == indicator_id, commentary.c.period == period
+        )
+    ).scalar()
+    version = (latest or 0) + 1
+    conn.execute(
+        commentary.insert().values(
+            indicator_id=indicator_id,
+            period=period,
+            version=version,
+            text=text,
+            author=author,
+            created_at=at,
+        )
+    )
+    return version
+
+
+def latest(conn: Connection, indicator_id: str | None = None) -> pl.DataFrame:
+    """The newest version for each indicator and period (one indicator's, if given)."""
+    newest = (
+        sa.select(
+            commentary.c.indicator_id,
+            commentary.c.period,
+            sa.func.max(commentary.c.version).label("version"),
+        )
+        .group_by(commentary.c.indicator_id, commentary.c.period)
+        .subquery()
+    )
+    query = (
+        sa.select(*_COLUMNS)
+        .join(
+            newest,
+            sa.and_(
+                commentary.c.indicator_id == newest.c.indicator_id,
+                commentary.c.period == newest.c.period,
+                commentary.c.version == newest.c.version,
+            ),
+        )
+        .order_by(commentary.c.indicator_id, commentary.c.period)
+    )
+    if indicator_id is not None:
+        query = query.where(commentary.c.indicator_id == indicator_id)
+    return _frame(list(conn.execute(query).all()))
+
+
+def history(conn: Connection, indicator_id: str, period: str) -> pl.DataFrame:
+    """Every version for an indicator and period, newest first."""
+    query = (
+        sa.select(*_COLUMNS)
+        .where(commentary.c.indicator_id == indicator_id, commentary.c.period == period)
+        .order_by(commentary.c.version.desc())
+    )
+    return _frame(list(conn.execute(query).all()))

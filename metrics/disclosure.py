@@ -1,0 +1,726 @@
+"""Small-number suppression for everything that leaves the building (DESIGN.md section 5).
+
+The one place the rule lives. In the publication view and every export, a count from 1 to
+threshold-1 is shown as `c` (primary suppression); a rate resting on such a count is withheld;
+and where a published total would let someone work a suppressed count out, more cells are
+suppressed (secondary suppression) until none can be. A true zero stays 0: it says nothing
+about any one child. The internal view shows true numbers and never calls this module.
+
+What "cannot be worked out" means here. Every total a reader sees is a linear equation over
+the cells (a row adds up to its total; the groups of a breakdown add up to the headline; the
+groups of a finer breakdown add up to the coarser one, e.g. ethnic groups to "Global majority").
+Suppression is repeated until, for every such equation:
+- no equation has exactly one suppressed cell (0, or at least 2);
+- no suppressed count can be solved exactly from all the equations together (exact linear
+  algebra over the suppressed cells);
+- the equation's published total does not pin a suppressed count to one value once a reader
+  uses what `c` tells them (1 to threshold-1) and that a secondary cell is 0 or at least the
+  threshold: 1 + 1 + 10 = 12 with both small cells as `c` would give both away.
+Headline figures matter most: where protecting a breakdown's cell would need the headline
+hidden, that breakdown is left out of publication for the period instead.
+
+Not audited: differences between related indicators (all plans against plans without
+exceptions) and between periods (a running total). Which figures are counts of people: every
+indicator except milestones (progress, not a count) and series (website visits); see
+`applies_to`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import polars as pl
+
+from metrics import datasets, summaries
+from metrics.breakdowns import BREAKDOWNS
+from metrics.datasets import ColumnType
+from metrics.registry import Indicator, IndicatorType, Registry
+from metrics.settings import get_settings
+
+SUPPRESSED = "c"
+PRIMARY = "primary"  # the count itself is from 1 to threshold-1
+SECONDARY = "secondary"  # suppressed so that a primary cell cannot be worked out
+WITHHELD = "withheld"  # a rate (and its interval) resting on a suppressed count
+NOT_PUBLISHED = "not_published"  # a breakdown left out: it would give a suppressed number away
+
+FOOTNOTE_SEPARATOR = " | "  # between a row's footnotes (a footnote itself may hold "; ")
+BAND_BREAKDOWN = "Band"  # as metrics.compute.rates names the timeliness bands
+
+_NOT_PEOPLE = frozenset({IndicatorType.milestone, IndicatorType.series})
+_RATE_TYPES = frozenset({IndicatorType.rate, IndicatorType.survey})
+
+
+def footnotes(threshold: int) -> dict[str, str]:
+    """The footnote for each kind of suppression, for a given threshold."""
+    return {
+        PRIMARY: f"c: fewer than {threshold} children; suppressed to protect privacy",
+        SECONDARY: (
+            "secondary suppression: suppressed so that another suppressed value cannot be "
+            "worked out"
+        ),
+        WITHHELD: "withheld: a percentage is not shown when a number it rests on is suppressed",
+        NOT_PUBLISHED: (
+            "breakdown not published for this period: with so few children it would give a "
+            "suppressed number away"
+        ),
+    }
+
+
+FOOTNOTES: dict[str, str] = footnotes(5)
+
+
+def default_threshold() -> int:
+    return get_settings().disclosure_threshold
+
+
+def _threshold(threshold: int | None) -> int:
+    t = default_threshold() if threshold is None else int(threshold)
+    if t < 1:
+        raise ValueError(f"The disclosure threshold must be at least 1, not {t}.")
+    return t
+
+
+def applies_to(indicator: Indicator) -> bool:
+    """Whether an indicator's figures are counts of people (and so are suppressed)."""
+    return indicator.type not in _NOT_PEOPLE
+
+
+def is_small(value: float | None, threshold: int) -> bool:
+    """A count from 1 to threshold-1 (a true zero is not small: it identifies no one)."""
+    return value is not None and value == value and 0 < value < threshold
+
+
+# ---------------------------------------------------------------------------------------------
+# The core: cells, the equations between them, and which cells to suppress
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """An equation a reader can see: the member cells add up to the total cell."""
+
+    members: tuple[int, ...]
+    total: int
+
+    @property
+    def cells(self) -> tuple[int, ...]:
+        return (*self.members, self.total)
+
+
+def _reachable(total: float, primaries: int, secondaries: int, threshold: int) -> bool:
+    """Whether `total` can be the sum of that many primary and secondary cells.
+
+    A primary cell is 1 to threshold-1; a secondary cell is 0 or at least the threshold
+    (were it 1 to threshold-1 it would be primary).
+    """
+    if primaries <= total <= primaries * (threshold - 1):
+        return True  # every secondary cell 0
+    return secondaries > 0 and total >= primaries + threshold
+
+
+def _minus(
+    row: dict[int, Fraction], other: dict[int, Fraction], k: Fraction
+) -> dict[int, Fraction]:
+    out = dict(row)
+    for col, v in other.items():
+        out[col] = out.get(col, Fraction(0)) - k * v
+        if out[col] == 0:
+            del out[col]
+    return out
+
+
+def solvable(lines: Sequence[Line], hidden: Sequence[int]) -> set[int]:
+    """The hidden cells whose values follow exactly from the lines (by Gauss-Jordan).
+
+    The unknowns are the hidden cells; every line is an equation in them once the published
+    cells are moved to the other side. An unknown is determined when its reduced row has no
+    free unknown in it.
+    """
+    column = {cell: i for i, cell in enumerate(hidden)}
+    pivots: dict[int, dict[int, Fraction]] = {}
+    for line in lines:
+        row: dict[int, Fraction] = {}
+        for cell, sign in [*((m, 1) for m in line.members), (line.total, -1)]:
+            if cell in column:
+                row[column[cell]] = row.get(column[cell], Fraction(0)) + sign
+        row = {k: v for k, v in row.items() if v}
+        for col, prow in pivots.items():
+            if col in row:
+                row = _minus(row, prow, row[col])
+        if not row:
+            continue
+        col = min(row)
+        lead = row[col]
+        row = {k: v / lead for k, v in row.items()}
+        for other, prow in pivots.items():
+            if col in prow:
+                pivots[other] = _minus(prow, row, prow[col])
+        pivots[col] = row
+    return {hidden[col] for col, prow in pivots.items() if len(prow) == 1}
+
+
+class _Withdraw(Exception):
+    """Protecting a kept cell needs a whole group (a breakdown) left out instead."""
+
+    def __init__(self, group: str):
+        self.group = group
+
+
+@dataclass
+class _Search:
+    """One run of secondary suppression with some groups already left out."""
+
+    values: Sequence[float]
+    lines: list[Line]
+    threshold: int
+    keep: frozenset[int]
+    owner: Sequence[str | None]
+    state: list[str | None]
+
+    @classmethod
+    def start(
+        cls,
+        values: Sequence[float],
+        lines: Sequence[Line],
+        threshold: int,
+        keep: frozenset[int],
+        owner: Sequence[str | None],
+        left_out: set[str],
+    ) -> _Search:
+        state: list[str | None] = [
+            NOT_PUBLISHED if owner[c] in left_out else PRIMARY if is_small(v, threshold) else None
+            for c, v in enumerate(values)
+        ]
+        seen = [line for line in lines if not any(state[c] == NOT_PUBLISHED for c in line.cells)]
+        return cls(values, seen, threshold, keep, owner, state)
+
+    def hidden(self, cell: int) -> bool:
+        return self.state[cell] is not None
+
+    def suppress_one_of(self, candidates: Iterable[int], cause: int) -> None:
+        """Suppress the smallest non-zero candidate, a group's cell before a kept cell.
+
+        When only a kept cell (a headline) would do and the cell needing protection belongs to
+        a group, that group is left out instead (see `protect`).
+        """
+        pick = min(
+            candidates,
+            key=lambda c: (self.values[c] == 0, c in self.keep, self.values[c], c),
+            default=None,
+        )
+        if pick is None:
+            raise AssertionError("secondary suppression found no cell to suppress")
+        group = self.owner[cause]
+        if pick in self.keep and group is not None:
+            raise _Withdraw(group)
+        self.state[pick] = SECONDARY
+
+    def _one_hidden(self) -> bool:
+        """An equation with exactly one suppressed cell gets another."""
+        for line in self.lines:
+            hidden = [c for c in line.cells if self.hidden(c)]
+            if len(hidden) == 1:
+                cause = line.members[0] if line.members else hidden[0]
+                self.suppress_one_of((c for c in line.cells if not self.hidden(c)), cause)
+                return True
+        return False
+
+    def _pins(self, line: Line) -> bool:
+        """Whether the line's published total narrows a primary cell to a single value."""
+        t = self.threshold
+        if self.hidden(line.total) or t < 3:  # below 3, `c` itself already says "1"
+            return False
+        hidden = [c for c in line.members if self.hidden(c)]
+        primaries = [c for c in hidden if self.state[c] == PRIMARY]
+        if not primaries:
+            return False
+        known = self.values[line.total] - sum(
+            self.values[c] for c in line.members if not self.hidden(c)
+        )
+        others, secondaries = len(primaries) - 1, len(hidden) - len(primaries)
+        options = [v for v in range(1, t) if _reachable(known - v, others, secondaries, t)]
+        return len(options) < 2
+
+    def _pinned(self) -> bool:
+        """A published total that pins a primary cell gets another cell of its line hidden."""
+        for line in self.lines:
+            if self._pins(line):
+                visible = [c for c in line.cells if not self.hidden(c)]
+                self.suppress_one_of(visible, line.members[0])
+                return True
+        return False
+
+    def _solved(self) -> bool:
+        """A primary cell solvable from all the equations gets a neighbour hidden."""
+        hidden = [c for c in range(len(self.state)) if self.hidden(c)]
+        found = sorted(c for c in solvable(self.lines, hidden) if self.state[c] == PRIMARY)
+        if not found:
+            return False
+        cell = found[0]
+        near = {
+            c for line in self.lines if cell in line.cells for c in line.cells if not self.hidden(c)
+        }
+        if not near:  # every equation it is in is hidden: widen to any with a hidden cell
+            near = {
+                c
+                for line in self.lines
+                if any(self.hidden(x) for x in line.cells)
+                for c in line.cells
+                if not self.hidden(c)
+            }
+        self.suppress_one_of(near, cell)
+        return True
+
+    def run(self) -> list[str | None]:
+        if any(s == PRIMARY for s in self.state):
+            while self._one_hidden() or self._pinned() or self._solved():
+                pass
+        return self.state
+
+
+def protect(
+    values: Sequence[float],
+    lines: Sequence[Line],
+    threshold: int,
+    *,
+    keep: Iterable[int] = (),
+    owner: Sequence[str | None] | None = None,
+) -> list[str | None]:
+    """Which cells to suppress: PRIMARY, SECONDARY, NOT_PUBLISHED or None for each value.
+
+    Primary cells are the small counts. Then, until nothing changes: an equation with exactly
+    one suppressed cell gets the next smallest cell suppressed; a published total that pins a
+    primary cell to one value gets another cell in that equation suppressed; a primary cell
+    that can be solved from all the equations together gets a cell that shares an equation
+    with it suppressed. Zeros are only chosen when nothing else is left.
+
+    `keep` are the cells that matter most (a headline). `owner` names each cell's group (a
+    breakdown; None for a headline). When protecting a group's cell would take a kept cell,
+    the whole group is left out of publication instead (its cells NOT_PUBLISHED, its
+    equations gone, as if the breakdown were never shown) and the search starts again.
+    """
+    owners = list(owner) if owner is not None else [None] * len(values)
+    kept = frozenset(keep)
+    left_out: set[str] = set()
+    while True:
+        search = _Search.start(values, lines, threshold, kept, owners, left_out)
+        try:
+            return search.run()
+        except _Withdraw as signal:
+            left_out.add(signal.group)
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain tables of counts
+# ---------------------------------------------------------------------------------------------
+
+
+def _plain(value: float | None) -> str:
+    if value is None or value != value:
+        return ""
+    return summaries.number_text(value).replace(",", "")
+
+
+def suppress_table(
+    frame: pl.DataFrame | pl.LazyFrame,
+    count_columns: Sequence[str],
+    *,
+    total_column: str | None = None,
+    total_row: int | None = None,
+    threshold: int | None = None,
+    with_flags: bool = False,
+) -> pl.DataFrame:
+    """A table of counts ready to publish: small counts as `c`, plus secondary suppression.
+
+    `total_column` holds each row's total of `count_columns`; `total_row` is the position
+    (negative counts from the end) of the row holding each column's total. Count columns
+    (and the total column) come back as text, `c` where suppressed; a `footnote` column says
+    why for the row's suppressed cells. With `with_flags`, a `<column>_flag` column per count
+    column says PRIMARY or SECONDARY.
+    """
+    t = _threshold(threshold)
+    table = frame.lazy().collect()
+    columns = [*count_columns, *([total_column] if total_column else [])]
+    grid = table.select(pl.col(c).cast(pl.Float64) for c in columns).rows()
+    n_rows, n_cols = len(grid), len(columns)
+    values = [float(v) if v is not None else 0.0 for row in grid for v in row]
+
+    def cell(r: int, c: int) -> int:
+        return r * n_cols + c
+
+    inner = range(len(count_columns))
+    lines: list[Line] = []
+    if total_column:
+        for r in range(n_rows):
+            lines.append(Line(tuple(cell(r, c) for c in inner), cell(r, n_cols - 1)))
+    if total_row is not None and n_rows:
+        at = total_row % n_rows
+        others = [r for r in range(n_rows) if r != at]
+        for c in range(n_cols):
+            lines.append(Line(tuple(cell(r, c) for r in others), cell(at, c)))
+    state = protect(values, [line for line in lines if line.members], t)
+    notes = footnotes(t)
+
+    text_columns, flag_columns, row_notes = {}, {}, []
+    for c, name in enumerate(columns):
+        flags = [state[cell(r, c)] for r in range(n_rows)]
+        text_columns[name] = [
+            SUPPRESSED if flag else _plain(grid[r][c]) for r, flag in enumerate(flags)
+        ]
+        flag_columns[f"{name}_flag"] = flags
+    for r in range(n_rows):
+        kinds = {state[cell(r, c)] for c in range(n_cols)} - {None}
+        row_notes.append(
+            FOOTNOTE_SEPARATOR.join(notes[k] for k in (PRIMARY, SECONDARY) if k in kinds) or None
+        )
+    out = table.with_columns(
+        pl.Series(name, texts, dtype=pl.String) for name, texts in text_columns.items()
+    ).with_columns(footnote=pl.Series(row_notes, dtype=pl.String))
+    if with_flags:
+        out = out.with_columns(
+            pl.Series(name, flags, dtype=pl.String) for name, flags in flag_columns.items()
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Results (RESULT_SCHEMA frames)
+# ---------------------------------------------------------------------------------------------
+
+FLAG_COLUMNS = ("numerator_flag", "denominator_flag", "value_flag")
+PUBLISHED_COLUMNS = (
+    "published_numerator",
+    "published_denominator",
+    "published_value",
+    "published_interval",
+)
+
+
+@dataclass(frozen=True)
+class Nesting:
+    """A breakdown whose groups are unions of a finer breakdown's groups."""
+
+    coarse: str  # breakdown title, e.g. "Global majority and White"
+    fine: str  # e.g. "Ethnic group"
+    groups: Mapping[str, str]  # fine group label -> coarse group label
+
+
+def _domain(column: datasets.Column) -> pl.Series | None:
+    """Every value a column can hold (None included), where that is a short list."""
+    if column.type in (ColumnType.category, ColumnType.yes_no):
+        return pl.Series("v", [*column.allowed_values, None], dtype=pl.String)
+    if (
+        column.type is ColumnType.integer
+        and column.minimum is not None
+        and column.maximum is not None
+        and column.maximum - column.minimum <= 1_000
+    ):
+        return pl.Series("v", [*range(int(column.minimum), int(column.maximum) + 1), None])
+    return None
+
+
+def nestings(indicator: Indicator) -> list[Nesting]:
+    """Pairs of the indicator's breakdowns where one's groups are unions of the other's.
+
+    Worked out from the breakdown definitions over every value the source column can hold:
+    ethnic groups nest in "Global majority and White"; age bands do not nest in "Under 12 or
+    12 to 25" (11-year-olds fall in both of its groups).
+    """
+    try:
+        ds = datasets.get(indicator.source.dataset)
+    except KeyError:
+        return []
+    if ds.shape != "record":
+        return []
+    by_name = {c.name: c for c in ds.columns}
+    labels: dict[str, tuple[str, pl.Series]] = {}
+    for name in indicator.source.breakdowns:
+        spec = BREAKDOWNS[name]
+        column = spec.column_in(ds)
+        domain = _domain(by_name[column]) if column else None
+        if column is None or domain is None:
+            continue
+        frame = pl.DataFrame({column: domain})
+        groups = frame.select(spec.expr(column).cast(pl.String).fill_null("Not known"))
+        labels[name] = (column, groups.to_series())
+    out = []
+    for a, b in itertools.permutations(labels, 2):
+        (col_a, fine), (col_b, coarse) = labels[a], labels[b]
+        if col_a != col_b or fine.n_unique() <= coarse.n_unique():
+            continue
+        pairs = pl.DataFrame({"fine": fine, "coarse": coarse}).unique()
+        if pairs.get_column("fine").is_duplicated().any():
+            continue  # a fine group falls in two coarse groups: not nested
+        out.append(Nesting(BREAKDOWNS[b].title, BREAKDOWNS[a].title, dict(pairs.iter_rows())))
+    return out
+
+
+@dataclass
+class _Table:
+    """One indicator and period: its cells and the equations between them."""
+
+    values: list[float]
+    cells: dict[tuple[int, str], int]  # (row id, quantity) -> cell
+    owner: list[str | None]  # each cell's breakdown (None for the headline)
+    lines: list[Line]
+
+    def add(self, members: Sequence[tuple[int, str]], total: tuple[int, str]) -> None:
+        """An equation, kept only where the data really add up (so a reader could use it)."""
+        if total not in self.cells or not members or any(m not in self.cells for m in members):
+            return
+        ids = tuple(self.cells[m] for m in members)
+        if abs(sum(self.values[i] for i in ids) - self.values[self.cells[total]]) < 1e-9:
+            self.lines.append(Line(ids, self.cells[total]))
+
+
+def _quantities(indicator: Indicator) -> tuple[str, ...]:
+    return ("numerator", "denominator") if indicator.type in _RATE_TYPES else ("value",)
+
+
+def _band_is_numerator(indicator: Indicator) -> set[str]:
+    """Labels of bands defined exactly as the numerator (the same number under two names)."""
+    src = indicator.source
+    return {band.label for band in src.bands if band.where == src.numerator}
+
+
+def _table(indicator: Indicator, rows: list[dict[str, Any]], nested: list[Nesting]) -> _Table:
+    """The cells and equations of one indicator and period (rows carry `_row`)."""
+    quantities = _quantities(indicator)
+    values: list[float] = []
+    cells: dict[tuple[int, str], int] = {}
+    owner: list[str | None] = []
+    for row in rows:
+        for q in quantities:
+            v = row[q]
+            if v is not None and v == v:
+                cells[(row["_row"], q)] = len(values)
+                values.append(float(v))
+                owner.append(row["breakdown"])
+    table = _Table(values, cells, owner, [])
+    heads = [r["_row"] for r in rows if r["breakdown"] is None]
+    if len(heads) != 1:
+        return table
+    head = heads[0]
+    groups: dict[str, dict[str, int]] = {}
+    for row in rows:
+        if row["breakdown"] is not None:
+            groups.setdefault(row["breakdown"], {})[row["breakdown_group"]] = row["_row"]
+    for breakdown, members in groups.items():
+        ids = list(members.values())
+        if breakdown == BAND_BREAKDOWN and quantities == ("numerator", "denominator"):
+            table.add([(i, "numerator") for i in ids], (head, "denominator"))
+            for i in ids:
+                table.add([(i, "denominator")], (head, "denominator"))
+            for label in _band_is_numerator(indicator) & members.keys():
+                table.add([(members[label], "numerator")], (head, "numerator"))
+            continue
+        for q in quantities:
+            table.add([(i, q) for i in ids], (head, q))
+    for nest in nested:
+        coarse, fine = groups.get(nest.coarse, {}), groups.get(nest.fine, {})
+        for label, row_id in coarse.items():
+            parts = [r for g, r in fine.items() if nest.groups.get(g) == label]
+            for q in quantities:
+                table.add([(r, q) for r in parts], (row_id, q))
+    return table
+
+
+def _flags(
+    results: pl.DataFrame, indicators: Mapping[str, Indicator], threshold: int
+) -> dict[tuple[int, str], str]:
+    """(row id, quantity) -> PRIMARY, SECONDARY or NOT_PUBLISHED, for every such cell.
+
+    The headline cells are kept where they can be: a breakdown that would force a headline
+    to be suppressed is left out instead.
+    """
+    out: dict[tuple[int, str], str] = {}
+    cached: dict[str, tuple[Indicator, list[Nesting]]] = {}
+    partitions = results.partition_by(["indicator_id", "period"], as_dict=True, maintain_order=True)
+    for (indicator_id, _period), part in partitions.items():
+        if indicator_id not in cached:
+            ind = indicators[str(indicator_id)]
+            cached[str(indicator_id)] = (ind, nestings(ind))
+        ind, nested = cached[str(indicator_id)]
+        if not applies_to(ind):
+            continue
+        table = _table(ind, part.to_dicts(), nested)
+        headline = [c for c, group in enumerate(table.owner) if group is None]
+        state = protect(table.values, table.lines, threshold, keep=headline, owner=table.owner)
+        for key, cell in table.cells.items():
+            if state[cell]:
+                out[key] = state[cell]
+    return out
+
+
+def _flag_frame(flags: dict[tuple[int, str], str]) -> pl.DataFrame:
+    """One row per result row with a suppressed cell: its numerator, denominator, count flags."""
+    by_row: dict[int, dict[str, str]] = {}
+    for (row, quantity), kind in flags.items():
+        by_row.setdefault(row, {})[quantity] = kind
+    return pl.DataFrame(
+        {
+            "_row": list(by_row),
+            "numerator_flag": [f.get("numerator") for f in by_row.values()],
+            "denominator_flag": [f.get("denominator") for f in by_row.values()],
+            "count_flag": [f.get("value") for f in by_row.values()],
+        },
+        schema={
+            "_row": pl.UInt32,
+            "numerator_flag": pl.String,
+            "denominator_flag": pl.String,
+            "count_flag": pl.String,
+        },
+    )
+
+
+def _value_text(indicators: Mapping[str, Indicator]) -> pl.Expr:
+    """Each row's value in words, by its indicator's type (one expression over all rows)."""
+    value = pl.col("value")
+    kind = pl.col("indicator_id")
+    milestones = [i for i, ind in indicators.items() if ind.type is IndicatorType.milestone]
+    rates = [i for i, ind in indicators.items() if ind.type in _RATE_TYPES]
+    words = value.replace_strict(summaries.PROGRESS_WORDS, default=None, return_dtype=pl.String)
+    text = (
+        pl.when(kind.is_in(milestones))
+        .then(words)
+        .when(kind.is_in(rates))
+        .then(summaries.percent_expr(value))
+        .otherwise(summaries.number_expr(value))
+    )
+    missing = value.is_null() | value.is_nan()
+    return pl.when(missing).then(pl.lit(summaries.NO_VALUE)).otherwise(text)
+
+
+def suppress_results(
+    results: pl.DataFrame | pl.LazyFrame,
+    threshold: int | None = None,
+    *,
+    registry: Registry | None = None,
+) -> pl.DataFrame:
+    """Results ready to publish: suppressed numbers nulled, with words and footnotes.
+
+    Give every result row of an indicator (all breakdowns): secondary suppression needs
+    every table a number appears in. Returns the RESULT_SCHEMA columns, with numerator,
+    denominator, value, lower and upper set to null wherever they are suppressed or withheld
+    (so charts and sentences built from these rows cannot show them), and adds:
+    `numerator_flag`, `denominator_flag`, `value_flag` (PRIMARY, SECONDARY, WITHHELD or null);
+    `published_numerator`, `published_denominator`, `published_value`, `published_interval`
+    (text, `c` where suppressed); `footnote` (why, or null); `disclosure_threshold`.
+    A breakdown that would force a headline figure to be suppressed is left out for that
+    period (its rows are dropped) and the headline's footnote names it: the headline matters
+    more than the breakdown.
+    """
+    if registry is None:
+        from metrics import api
+
+        registry = api.registry()
+    return _suppress(results, {i.id: i for i in registry.indicators}, _threshold(threshold))
+
+
+def suppress_indicator(
+    indicator: Indicator, results: pl.DataFrame | pl.LazyFrame, threshold: int | None = None
+) -> pl.DataFrame:
+    """`suppress_results` for one indicator's rows (other indicators' rows are ignored)."""
+    rows = results.lazy().filter(pl.col("indicator_id") == indicator.id)
+    return _suppress(rows, {indicator.id: indicator}, _threshold(threshold))
+
+
+def _suppress(
+    results: pl.DataFrame | pl.LazyFrame, indicators: Mapping[str, Indicator], t: int
+) -> pl.DataFrame:
+    frame = results.lazy().collect().with_row_index("_row")
+    flags = _flag_frame(_flags(frame, indicators, t))
+    rate_ids = [i.id for i in indicators.values() if i.type in _RATE_TYPES]
+    notes = footnotes(t)
+
+    is_rate = pl.col("indicator_id").is_in(rate_ids)
+    withheld = is_rate & (
+        pl.col("numerator_flag").is_not_null() | pl.col("denominator_flag").is_not_null()
+    )
+    flagged = (
+        frame.join(flags, on="_row", how="left")
+        .with_columns(
+            value_flag=pl.when(withheld)
+            .then(pl.lit(WITHHELD))
+            .when(~is_rate)
+            .then(pl.col("count_flag"))
+        )
+        .drop("count_flag")
+    )
+    kinds = [pl.col(c) for c in FLAG_COLUMNS]
+    left_out = pl.any_horizontal(k == NOT_PUBLISHED for k in kinds).fill_null(False)
+    # a breakdown left out for a period: its rows go, and the headline's footnote says so
+    gone = (
+        flagged.filter(left_out)
+        .group_by("indicator_id", "period")
+        .agg(
+            breakdown=pl.lit(None, dtype=pl.String),
+            _left_out=pl.concat_str(
+                pl.lit(notes[NOT_PUBLISHED] + " ("),
+                pl.col("breakdown").unique().sort().str.join(", "),
+                pl.lit(")"),
+            ),
+        )
+    )
+    flagged = flagged.filter(~left_out).join(
+        gone, on=["indicator_id", "period", "breakdown"], how="left", nulls_equal=True
+    )
+    footnote = pl.concat_str(
+        [
+            *(
+                pl.when(pl.any_horizontal(k == kind for k in kinds)).then(pl.lit(notes[kind]))
+                for kind in (PRIMARY, SECONDARY, WITHHELD)
+            ),
+            pl.col("_left_out"),
+        ],
+        separator=FOOTNOTE_SEPARATOR,
+        ignore_nulls=True,
+    )
+    hidden_value = pl.col("value_flag").is_not_null()
+
+    def count_text(column: str) -> pl.Expr:
+        return (
+            pl.when(pl.col(f"{column}_flag").is_not_null())
+            .then(pl.lit(SUPPRESSED))
+            .when(pl.col(column).is_not_null())
+            .then(summaries.number_expr(pl.col(column)))
+        )
+
+    out = (
+        flagged.with_columns(footnote=pl.when(footnote != "").then(footnote))
+        .with_columns(
+            published_numerator=count_text("numerator"),
+            published_denominator=count_text("denominator"),
+            published_value=pl.when(hidden_value)
+            .then(pl.lit(SUPPRESSED))
+            .otherwise(_value_text(indicators)),
+            published_interval=pl.when(hidden_value & pl.col("lower").is_not_null())
+            .then(pl.lit(SUPPRESSED))
+            .otherwise(summaries.interval_text_expr()),
+            disclosure_threshold=pl.lit(t, dtype=pl.Int64),
+        )
+        .with_columns(
+            numerator=pl.when(pl.col("numerator_flag").is_null()).then(pl.col("numerator")),
+            denominator=pl.when(pl.col("denominator_flag").is_null()).then(pl.col("denominator")),
+            value=pl.when(~hidden_value).then(pl.col("value")),
+            lower=pl.when(~hidden_value).then(pl.col("lower")),
+            upper=pl.when(~hidden_value).then(pl.col("upper")),
+        )
+        .sort("_row")
+        .drop("_row", "_left_out")
+    )
+    return out
+
+
+def suppressed_cells(published: pl.DataFrame | pl.LazyFrame) -> int:
+    """How many numbers a suppressed results frame holds back."""
+    return (
+        published.lazy()
+        .select(pl.sum_horizontal(pl.col(c).is_not_null() for c in FLAG_COLUMNS).sum())
+        .collect()
+        .item()
+    )
