@@ -16,9 +16,9 @@ from typing import Any
 import altair as alt
 import polars as pl
 
-from metrics import periods, summaries
+from metrics import comparators, periods, spc, summaries
 from metrics.registry import Indicator, IndicatorType, Unit
-from metrics.status import STYLES, Status, reference_expr
+from metrics.status import STYLES, Status, better_sign, reference_expr
 
 # Okabe-Ito (Okabe and Ito 2008). Lines use the colours with at least 3:1 contrast on white
 # (blue, vermillion, bluish green, black); orange and sky blue only fill areas that are also
@@ -251,9 +251,13 @@ def _subtitle(indicator: Indicator, parts: list[str]) -> str:
 
 
 def trend_chart(
-    indicator: Indicator, results: pl.DataFrame | pl.LazyFrame
+    indicator: Indicator,
+    results: pl.DataFrame | pl.LazyFrame,
+    comparators: pl.DataFrame | None = None,
 ) -> alt.LayerChart | None:
-    """The headline value over periods, with interval, target, trajectory and baseline.
+    """The headline value over periods, with interval, target, trajectory and baseline, and
+    (for a rate) England, the region and the comparison group from `comparators`
+    (`metrics.comparators.comparator_series`).
 
     One period only gives a single point (the page says "only one period so far").
     """
@@ -315,6 +319,10 @@ def trend_chart(
         ]
         legend_words.append("diamonds: planned trajectory")
 
+    lines = _comparator_lines(indicator, rows, comparators)
+    if lines is not None:
+        layers += _comparator_layers(indicator, lines, x)
+        legend_words += _comparator_words(lines)
     measured = base.transform_filter("datum.has_result")
     tooltip = [
         alt.Tooltip("period:O", title="Period"),
@@ -339,9 +347,12 @@ def trend_chart(
             .properties(name="no_value")
         )
         legend_words.append("'no figure': no value for that period (see its note)")
+    description = summaries.chart_description(indicator, results)
+    if lines is not None:
+        description += " " + _comparator_description(indicator, lines)
     return alt.layer(*layers).properties(
         title=_title(indicator.title, _subtitle(indicator, legend_words)),
-        description=summaries.chart_description(indicator, results),
+        description=description,
         height=HEIGHT,
     )
 
@@ -961,8 +972,13 @@ def milestone_timeline(
 # ---------------------------------------------------------------------------------------------
 
 
-def chart_table(indicator: Indicator, results: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
-    """The table view of the trend chart, one row per period, with readable column names."""
+def chart_table(
+    indicator: Indicator,
+    results: pl.DataFrame | pl.LazyFrame,
+    comparators: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """The table view of the trend chart, one row per period, with readable column names;
+    with `comparators`, a column each for England, the region and the comparison group."""
     rows = _rows(results, indicator)
     is_rate = indicator.type in summaries.RATE_TYPES
     value = (
@@ -984,4 +1000,392 @@ def chart_table(indicator: Indicator, results: pl.DataFrame | pl.LazyFrame) -> p
     columns["Status"] = summaries.status_text_expr(indicator)
     note_name = "Evidence" if indicator.type is IndicatorType.milestone else "Note"
     columns[note_name] = pl.col("note").fill_null("")
-    return rows.select(**columns)
+    table = rows.select(**columns)
+    if comparators is None or comparators.height == 0:
+        return table
+    return _with_comparator_columns(indicator, table, comparators)
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparators: England, the region and the comparison group beside our own line
+# ---------------------------------------------------------------------------------------------
+
+REDDISH_PURPLE = "#CC79A7"  # Okabe-Ito; 3:1 on white, and every line also has its own dash
+# role: colour, dash, point shape, the style in words
+COMPARATOR_STYLES: dict[str, tuple[str, list[int], str, str]] = {
+    "england": (GREEN, [6, 3], "square", "green dashed line, squares"),
+    "region": (REDDISH_PURPLE, [2, 2], "triangle-up", "purple dotted line, triangles"),
+    "group": (GREY, [8, 3, 2, 3], "triangle-down", "grey dot and dash line, upside-down triangles"),
+}
+
+
+def _comparator_lines(
+    indicator: Indicator, rows: pl.DataFrame, comparators: pl.DataFrame | None
+) -> pl.DataFrame | None:
+    """England, the region and the group, in the periods our own figures cover (rates only: a
+    count of 26 children beside England's 600,000 would flatten our own line)."""
+    if comparators is None or comparators.height == 0 or not _is_rate(indicator):
+        return None
+    first, last = rows.get_column("period_start").min(), rows.get_column("period_start").max()
+    lines = comparators.filter(
+        (pl.col("indicator_id") == indicator.id)
+        & pl.col("role").is_in(list(COMPARATOR_STYLES))
+        & pl.col("value").is_not_null()
+        & pl.col("period_start").is_between(first, last)
+    )
+    if lines.height == 0:
+        return None
+    return lines.with_columns(
+        value_text=summaries.value_text_expr(indicator),
+        note=pl.col("note").fill_null(""),
+        _order=pl.col("role").replace_strict(
+            {r: i for i, r in enumerate(COMPARATOR_STYLES)}, return_dtype=pl.Int8
+        ),
+    ).sort("_order", "period_start")
+
+
+def _comparator_scale(lines: pl.DataFrame) -> tuple[list[str], list[str]]:
+    """The comparators' names in legend order, and their roles."""
+    pairs = lines.select("comparator", "role").unique(maintain_order=True)
+    return pairs.get_column("comparator").to_list(), pairs.get_column("role").to_list()
+
+
+def _comparator_layers(indicator: Indicator, lines: pl.DataFrame, x: alt.X) -> list[alt.Chart]:
+    names, roles = _comparator_scale(lines)
+    styles = [COMPARATOR_STYLES[r] for r in roles]
+    legend = _legend(title="Compared with", labelLimit=400)
+    colour = alt.Color(
+        "comparator:N", scale=alt.Scale(domain=names, range=[s[0] for s in styles]), legend=legend
+    )
+    dash = alt.StrokeDash(
+        "comparator:N", scale=alt.Scale(domain=names, range=[s[1] for s in styles]), legend=legend
+    )
+    shape = alt.Shape(
+        "comparator:N", scale=alt.Scale(domain=names, range=[s[2] for s in styles]), legend=legend
+    )
+    y = _y_value(indicator, "value")
+    tooltip = [
+        alt.Tooltip("comparator:N", title="Area"),
+        alt.Tooltip("period:O", title="Period"),
+        alt.Tooltip("value_text:N", title="Value"),
+        alt.Tooltip("note:N", title="Note"),
+    ]
+    base = alt.Chart(lines)
+    return [
+        base.mark_line(strokeWidth=2)
+        .encode(x=x, y=y, color=colour, strokeDash=dash, detail="comparator:N")
+        .properties(name="comparator_lines"),
+        base.mark_point(filled=True, size=60, opacity=1)
+        .encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
+        .properties(name="comparator_points"),
+    ]
+
+
+def _comparator_words(lines: pl.DataFrame) -> list[str]:
+    names, roles = _comparator_scale(lines)
+    return [f"{COMPARATOR_STYLES[r][3]}: {name}" for name, r in zip(names, roles, strict=True)]
+
+
+def _comparator_description(indicator: Indicator, lines: pl.DataFrame) -> str:
+    """'Compared with, in 2024: England 46.4% (...); London 66.9% (...).'"""
+    last = lines.filter(pl.col("period_start") == pl.col("period_start").max())
+    when = summaries.period_short(indicator, last.get_column("period")[0])
+    words = last.select(pl.concat_str("comparator", pl.lit(" "), "value_text").str.join("; "))
+    return f"Compared with, in {when}: {words.item()}."
+
+
+def _with_comparator_columns(
+    indicator: Indicator, table: pl.DataFrame, comparators: pl.DataFrame
+) -> pl.DataFrame:
+    """The trend table with a column per comparator (England, the region, the group)."""
+    wanted = comparators.filter(
+        (pl.col("indicator_id") == indicator.id) & pl.col("role").is_in(list(COMPARATOR_STYLES))
+    )
+    if wanted.height == 0:
+        return table
+    names, _ = _comparator_scale(
+        wanted.with_columns(
+            _order=pl.col("role").replace_strict(
+                {r: i for i, r in enumerate(COMPARATOR_STYLES)}, return_dtype=pl.Int8
+            )
+        ).sort("_order")
+    )
+    text = (
+        pl.when(pl.col("value").is_null())
+        .then(pl.concat_str(pl.lit("no figure ("), pl.col("symbol").fill_null("–"), pl.lit(")")))
+        .otherwise(summaries.value_text_expr(indicator))
+    )
+    wide = (
+        wanted.select(pl.col("period").alias("Period"), "comparator", text.alias("text"))
+        .pivot(on="comparator", index="Period", values="text", aggregate_function="first")
+        .select("Period", *(pl.col(n) for n in names if n in wanted["comparator"].to_list()))
+    )
+    clashes = [n for n in names if n in table.columns]
+    if clashes:
+        wide = wide.rename({n: f"{n} (official)" for n in clashes})
+    return table.join(wide, on="Period", how="left").with_columns(
+        pl.col(c).fill_null("") for c in wide.columns if c != "Period"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Every local authority at one period, with ours marked
+# ---------------------------------------------------------------------------------------------
+
+
+def distribution_chart(
+    indicator: Indicator,
+    dist: comparators.Distribution | None,
+    area_name: str,
+    england: float | None = None,
+) -> alt.LayerChart | None:
+    """Every authority's figure as a dot, in rank order; ours a large diamond with its 95%
+    interval, and a shaded band over the ranks it could plausibly hold."""
+    if dist is None:
+        return None
+    frame = (
+        dist.frame.filter(pl.col("value").is_not_null())
+        .sort("rank", "area")
+        .with_row_index("position", offset=1)
+        .with_columns(
+            value_text=summaries.value_text_expr(indicator),
+            rank_text=pl.col("rank").cast(pl.String),
+        )
+    )
+    if frame.height == 0:
+        return None
+    when = periods.describe(dist.period, indicator.period_type)
+    order = "highest" if dist.higher_first else "lowest"
+    x_scale = alt.Scale(domain=[0, frame.height + 1], nice=False)
+    x = alt.X(
+        "position:Q",
+        scale=x_scale,
+        title=f"Local authorities in order, {order} first",
+        axis=_axis(format="d", tickMinStep=1),
+    )
+    y = _y_value(indicator, "value")
+    tooltip = [
+        alt.Tooltip("area:N", title="Local authority"),
+        alt.Tooltip("value_text:N", title="Value"),
+        alt.Tooltip("rank_text:N", title="Rank"),
+    ]
+    base = alt.Chart(frame)
+    layers: list[alt.Chart] = []
+    words = ["grey dots: each local authority"]
+    home = frame.filter(pl.col("is_home"))
+    if dist.best_rank is not None and dist.worst_rank is not None and home.height:
+        band = pl.DataFrame(
+            {
+                "start": [dist.best_rank - 0.5],
+                "end": [dist.worst_rank + 0.5],
+                "label": [
+                    f"Ranks {area_name} could plausibly hold: "
+                    f"{comparators.ordinal(dist.best_rank)} to "
+                    f"{comparators.ordinal(dist.worst_rank)}"
+                ],
+            }
+        )
+        layers.append(
+            alt.Chart(band)
+            .mark_rect(color=SKY, opacity=0.3)
+            .encode(x=alt.X("start:Q", scale=x_scale), x2="end:Q", tooltip=alt.Tooltip("label:N"))
+            .properties(name="plausible_ranks")
+        )
+        words.append(f"shaded band: the ranks {area_name} could plausibly hold")
+    layers.append(
+        base.transform_filter("!datum.is_home")
+        .mark_circle(size=36, color=GREY, opacity=0.8)
+        .encode(x=x, y=y, tooltip=tooltip)
+        .properties(name="authorities")
+    )
+    if england is not None:
+        label = f"England {summaries.plain_number(indicator, round(england, 1))}"
+        layers += _reference_rule(
+            england, label, dash=[6, 3], colour=GREEN, name="england", right=True, y=y
+        )
+        words.append("green dashed line: England")
+    if home.height:
+        home_base = alt.Chart(home)
+        near_end = home.get_column("position")[0] > 0.6 * frame.height
+        if home.get_column("numerator").is_not_null().all() and dist.home is not None:
+            lower, upper = dist.home.get("lower"), dist.home.get("upper")
+            if lower is not None and upper is not None:
+                bar = home.with_columns(lower=pl.lit(lower), upper=pl.lit(upper))
+                layers.append(
+                    alt.Chart(bar)
+                    .mark_rule(color=BLUE, size=3)
+                    .encode(x=x, y=_y_value(indicator, "lower"), y2="upper:Q")
+                    .properties(name="home_interval")
+                )
+                words.append("blue vertical line: its 95% interval")
+        layers += [
+            home_base.mark_point(shape="diamond", filled=True, size=260, color=BLUE, opacity=1)
+            .encode(x=x, y=y, tooltip=tooltip)
+            .properties(name="home"),
+            home_base.mark_text(
+                # label on the side with room: a low rank sits at the right-hand edge
+                align="right" if near_end else "left",
+                dx=-12 if near_end else 12,
+                fontSize=LABEL_FONT + 1,
+                fontWeight="bold",
+                color=BLACK,
+            )
+            .encode(
+                x=x,
+                y=y,
+                text=alt.value(
+                    f"{area_name}: {home.get_column('value_text')[0]}, "
+                    f"{comparators.ordinal(int(home.get_column('rank')[0]))}"
+                ),
+            )
+            .properties(name="home_label"),
+        ]
+        words.insert(1, f"blue diamond: {area_name}")
+    description = (
+        f"Dot plot of {summaries.lower_first(summaries.bare_title(indicator))} for "
+        f"{frame.height} local authorities in {when}, {order} first. "
+    )
+    return alt.layer(*layers).properties(
+        title=_title(
+            f"{summaries.bare_title(indicator)}: every local authority, {when}",
+            summaries.upper_first("; ".join(words)) + ".",
+        ),
+        description=description,
+        height=HEIGHT,
+    )
+
+
+def distribution_table(indicator: Indicator, dist: comparators.Distribution) -> pl.DataFrame:
+    """Every authority in rank order, ours marked, with its counts where published."""
+    value = (
+        pl.when(pl.col("value").is_null())
+        .then(pl.concat_str(pl.lit("no figure ("), pl.col("symbol").fill_null("–"), pl.lit(")")))
+        .otherwise(summaries.value_text_expr(indicator))
+    )
+    return dist.frame.sort("rank", "area", nulls_last=True).select(
+        pl.col("rank").cast(pl.String).fill_null("–").alias("Rank"),
+        pl.when(pl.col("is_home"))
+        .then(pl.concat_str(pl.lit("▶ "), "area"))
+        .otherwise(pl.col("area"))
+        .alias("Local authority"),
+        value.alias("Value"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Statistical process control (XmR) chart
+# ---------------------------------------------------------------------------------------------
+
+# point kind: colour and shape (the key also names it in words)
+SPC_POINT_STYLES: dict[str, tuple[str, str]] = {
+    spc.POINT_KINDS[0]: (GREY, "circle"),
+    spc.POINT_KINDS[1]: (BLUE, "triangle-up"),
+    spc.POINT_KINDS[2]: (VERMILLION, "cross"),
+    spc.POINT_KINDS[3]: (REDDISH_PURPLE, "square"),
+}
+
+
+def spc_chart(indicator: Indicator, result: spc.SpcResult | None) -> alt.LayerChart | None:
+    """Values against their mean and process limits; special-cause points by shape, colour
+    and words; the target, and where the limits were worked out afresh."""
+    if result is None or result.points.height == 0:
+        return None
+    sign = better_sign(indicator)
+    frame = result.points.with_columns(
+        kind=spc.point_kind_expr(sign),
+        value_text=summaries.number_expr(pl.col("value")),
+        # a count cannot fall below zero, so neither is its lower limit drawn there
+        lcl_shown=pl.col("lcl").clip(lower_bound=0.0),
+        limits_text=pl.concat_str(
+            summaries.number_expr(pl.col("lcl").clip(lower_bound=0.0).round(1)),
+            pl.lit(" to "),
+            summaries.number_expr(pl.col("ucl").round(1)),
+        ),
+        mean_text=summaries.number_expr(pl.col("mean").round(1)),
+        rules=pl.col("rules").fill_null(""),
+    )
+    kinds = [k for k in spc.POINT_KINDS if k in frame.get_column("kind").to_list()]
+    x = _x_period(indicator)
+    y = _y_value(indicator, "value")
+    base = alt.Chart(frame)
+    tooltip = [
+        alt.Tooltip("period:O", title="Period"),
+        alt.Tooltip("value_text:N", title="Value"),
+        alt.Tooltip("kind:N", title="Variation"),
+        alt.Tooltip("rules:N", title="Why"),
+        alt.Tooltip("mean_text:N", title="Average"),
+        alt.Tooltip("limits_text:N", title="Process limits"),
+    ]
+    legend = _legend(title="Variation")
+    layers: list[alt.Chart] = [
+        base.mark_line(color=GREY, strokeDash=[6, 3], strokeWidth=1.5)
+        .encode(x=x, y=_y_value(indicator, "ucl"), detail="segment:N")
+        .properties(name="upper_limit"),
+        base.mark_line(color=GREY, strokeDash=[6, 3], strokeWidth=1.5)
+        .encode(x=x, y=_y_value(indicator, "lcl_shown"), detail="segment:N")
+        .properties(name="lower_limit"),
+        base.mark_line(color=GREY, strokeWidth=1.5)
+        .encode(x=x, y=_y_value(indicator, "mean"), detail="segment:N")
+        .properties(name="mean"),
+        base.mark_line(color=BLUE, strokeWidth=2).encode(x=x, y=y).properties(name="line"),
+        base.mark_point(filled=True, size=80, opacity=1)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "kind:N",
+                scale=alt.Scale(domain=kinds, range=[SPC_POINT_STYLES[k][0] for k in kinds]),
+                legend=legend,
+            ),
+            shape=alt.Shape(
+                "kind:N",
+                scale=alt.Scale(domain=kinds, range=[SPC_POINT_STYLES[k][1] for k in kinds]),
+                legend=legend,
+            ),
+            tooltip=tooltip,
+        )
+        .properties(name="points"),
+    ]
+    words = [
+        "points: each period, shaped by variation (see the key)",
+        "solid grey line: the average",
+        "dashed grey lines: the process limits",
+    ]
+    if result.target is not None:
+        label = _target_label(indicator) or f"Target {result.target:g}"
+        layers += _reference_rule(
+            result.target, label, dash=TARGET_DASH, colour=BLACK, name="target", right=False, y=y
+        )
+        words.append("black dashed line: target")
+    if result.recalculated_from is not None:
+        marker = frame.filter(pl.col("segment") == frame.get_column("segment").max()).head(1)
+        marker = marker.with_columns(label=pl.lit("Limits worked out afresh from here"))
+        layers += [
+            alt.Chart(marker)
+            .mark_rule(color=BLACK, size=1.5, strokeDash=[2, 2])
+            .encode(x=x, tooltip=alt.Tooltip("label:N"))
+            .properties(name="recalculated"),
+            alt.Chart(marker)
+            .mark_text(
+                align="left",
+                baseline="bottom",
+                dx=4,
+                y=HEIGHT - 4,
+                fontSize=LABEL_FONT,
+                color=BLACK,
+            )
+            .encode(x=x, text="label:N")
+            .properties(name="recalculated_label"),
+        ]
+        words.append("dotted vertical line: where the limits were worked out afresh")
+    description = spc.sentence(indicator, result)
+    if result.warning:
+        description += f" {result.warning}"
+    return alt.layer(*layers).properties(
+        title=_title(
+            f"{summaries.bare_title(indicator)}: real change or noise?",
+            f"Statistical process control (XmR) chart. {summaries.upper_first('; '.join(words))}.",
+        ),
+        description=description,
+        height=HEIGHT,
+    )

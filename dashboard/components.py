@@ -15,13 +15,13 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from dashboard import app_pages, charts, data
+from dashboard import app_pages, auth, charts, commentary_block, data, downloads
+from metrics import auth as auth_rules
 from metrics import comparators, glossary, periods, spc, status, summaries
 from metrics.compute.rates import BAND_BREAKDOWN
 from metrics.compute.series import COMPARISON_BREAKDOWN
 from metrics.datasets import get as get_dataset
 from metrics.registry import Indicator, IndicatorType, Priority, Registry
-from metrics.settings import Settings
 from metrics.summaries import uk_date
 
 INDICATOR_PAGE = "app_pages/indicator.py"
@@ -411,6 +411,8 @@ def trend_block(
     st.markdown(summaries.summary_sentence(indicator, row, with_interval=True))
     comparison_words(indicator, view)
     trend(indicator, view)
+    downloads.under_trend(indicator, view)
+    commentary_block.show(indicator, view, row["period"], level=heading_level + 1)
     spc_block(indicator, view, level=heading_level + 1)
     breakdown_views(indicator, view, row["period"], level=heading_level + 1)
     methodology(indicator)
@@ -763,39 +765,27 @@ def freshness_table(freshness: pl.DataFrame) -> None:
 # Officers: who is using the dashboard and what they may do
 # ---------------------------------------------------------------------------------------------
 
-LOCAL_USER = "local user"
+LOCAL_USER = auth_rules.LOCAL_USER
 UPLOAD_PAGE = "app_pages/upload.py"
 AUDIT_PAGE = "app_pages/data_audit.py"
-_ROLE_WORDS = {
-    app_pages.VIEWER: "a viewer",
-    app_pages.OFFICER: "an officer",
-    app_pages.ADMIN: "an admin",
-}
 
 
 def current_user() -> str:
-    """Who is recorded against an upload or a roll back. Sign-in (a later issue) replaces this
-    with the signed-in person; in local mode it is whoever sits at this machine."""
-    return LOCAL_USER if Settings().auth_mode == "local" else "unknown user"
+    """Who is recorded against an upload or a roll back: the signed-in person (dashboard/auth.py);
+    in local mode, whoever sits at this machine."""
+    return auth.current_user()
 
 
 def has_role(allowed: frozenset[str]) -> bool:
-    return app_pages.current_role() in allowed
+    return auth_rules.allows(app_pages.current_role(), allowed)
 
 
 def require_role(allowed: frozenset[str], what: str) -> None:
     """Stop the page here, on the server, unless the person's role allows `what`: hiding a menu
-    item is not a permission check. Local mode (the default until sign-in exists) passes."""
+    item is not a permission check. The refusal says why and is recorded in the audit log."""
     if has_role(allowed):
         return
-    needed = " or ".join(_ROLE_WORDS.get(r, r) for r in sorted(allowed, reverse=True))
-    role = _ROLE_WORDS.get(app_pages.current_role(), app_pages.current_role())
-    st.error(
-        f"{what} is only for {needed}; you are using the dashboard as {role}. Ask the SEND "
-        "data team if you need access.",
-        icon=":material/lock:",
-    )
-    st.stop()
+    auth.refuse(allowed, what, role=app_pages.current_role())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -805,7 +795,8 @@ def require_role(allowed: frozenset[str], what: str) -> None:
 RANK_CAUTION = (
     "**Small numbers:** {area}'s figures rest on a handful of children, so its rank among "
     "local authorities is unstable: one child more or less can move it dozens of places. Read "
-    "the rank with its interval (the shaded band), never on its own."
+    "the rank with the range of ranks it could plausibly hold (the shaded band, where the "
+    "official file gives the counts to work it out), never on its own."
 )
 
 

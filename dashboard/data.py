@@ -16,8 +16,8 @@ import polars as pl
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from dashboard import charts
-from metrics import api, comparators, spc, uploads
+from dashboard import charts, publication
+from metrics import api, comparators, disclosure, spc, uploads
 from metrics.registry import Registry
 from metrics.settings import Settings
 
@@ -63,7 +63,10 @@ def snapshot() -> Snapshot:
 
 
 @st.cache_data(show_spinner="Working out the measures…", max_entries=_KEEP)
-def _results(url: str, version: str, today: dt.date) -> pl.DataFrame:
+def _results(url: str, version: str, today: dt.date, published: bool = False) -> pl.DataFrame:
+    """Every result; `published`: as published, suppressed (`metrics.disclosure`)."""
+    if published:
+        return disclosure.suppress_results(_results(url, version, today), registry=registry())
     return api.compute(_engine(url), registry(), on=today)
 
 
@@ -102,10 +105,16 @@ def refresh() -> None:
 
 @st.cache_data(show_spinner="Drawing the charts…", max_entries=_KEEP_CHARTS)
 def _chart(
-    url: str, version: str, today: dt.date, builder: str, indicator_id: str, args: tuple[Any, ...]
+    url: str,
+    version: str,
+    today: dt.date,
+    builder: str,
+    indicator_id: str,
+    args: tuple[Any, ...],
+    published: bool = False,
 ) -> ChartSpec | None:
     indicator = registry().indicator(indicator_id)
-    chart = getattr(charts, builder)(indicator, _results(url, version, today), *args)
+    chart = getattr(charts, builder)(indicator, _results(url, version, today, published), *args)
     return None if chart is None else chart.to_dict(validate=False)
 
 
@@ -144,17 +153,29 @@ def _distribution(
 
 @st.cache_data(show_spinner=False, max_entries=_KEEP_CHARTS)
 def _spc(
-    url: str, version: str, today: dt.date, indicator_id: str, recalculate_from: str | None
+    url: str,
+    version: str,
+    today: dt.date,
+    indicator_id: str,
+    recalculate_from: str | None,
+    published: bool = False,
 ) -> spc.SpcResult | None:
     indicator = registry().indicator(indicator_id)
     if not spc.applies(indicator):
         return None
-    return spc.analyse(indicator, _results(url, version, today), recalculate_from=recalculate_from)
+    rows = _results(url, version, today, published)
+    return spc.analyse(indicator, rows, recalculate_from=recalculate_from)
 
 
 @st.cache_data(show_spinner="Drawing the charts…", max_entries=_KEEP_CHARTS)
 def _benchmark_chart(
-    url: str, version: str, today: dt.date, builder: str, indicator_id: str, arg: str | None
+    url: str,
+    version: str,
+    today: dt.date,
+    builder: str,
+    indicator_id: str,
+    arg: str | None,
+    published: bool = False,
 ) -> ChartSpec | None:
     """The comparator trend, the every-authority chart (arg: period) or the SPC chart (arg:
     the period its limits are worked out afresh from)."""
@@ -162,7 +183,7 @@ def _benchmark_chart(
     indicator = reg.indicator(indicator_id)
     if builder == "trend_chart":
         series = _comparators(url, version, indicator_id)
-        chart = charts.trend_chart(indicator, _results(url, version, today), series)
+        chart = charts.trend_chart(indicator, _results(url, version, today, published), series)
     elif builder == "distribution_chart":
         dist = _distribution(url, version, indicator_id, arg)
         series = _comparators(url, version, indicator_id)
@@ -172,7 +193,7 @@ def _benchmark_chart(
             england = rows.get_column("value")[0] if rows.height else None
         chart = charts.distribution_chart(indicator, dist, reg.area.name, england)
     else:
-        chart = charts.spc_chart(indicator, _spc(url, version, today, indicator_id, arg))
+        chart = charts.spc_chart(indicator, _spc(url, version, today, indicator_id, arg, published))
     return None if chart is None else chart.to_dict(validate=False)
 
 
@@ -185,6 +206,7 @@ class View:
 
     registry: Registry
     snap: Snapshot
+    published: bool = False  # the publication view: every result suppressed, as published
 
     @cached_property
     def has_data(self) -> bool:
@@ -193,8 +215,9 @@ class View:
 
     @cached_property
     def results(self) -> pl.DataFrame:
-        """Every indicator's results (RESULT_SCHEMA), headline rows and breakdowns."""
-        return _results(self.snap.url, self.snap.version, self.snap.today)
+        """Every indicator's results (RESULT_SCHEMA), headline rows and breakdowns; in the
+        publication view, suppressed (with `metrics.disclosure`'s flag and text columns)."""
+        return _results(self.snap.url, self.snap.version, self.snap.today, self.published)
 
     @cached_property
     def freshness(self) -> pl.DataFrame:
@@ -215,7 +238,9 @@ class View:
         """The spec of `dashboard.charts.<builder>(indicator, results, *args)`, or None when
         there is nothing to draw. `args` are breakdown titles and period labels."""
         snap = self.snap
-        return _chart(snap.url, snap.version, snap.today, builder, indicator_id, args)
+        return _chart(
+            snap.url, snap.version, snap.today, builder, indicator_id, args, self.published
+        )
 
     def milestone_timeline(self) -> ChartSpec | None:
         return _timeline(self.snap.url, self.snap.version, self.snap.today)
@@ -233,16 +258,21 @@ class View:
     def spc(self, indicator_id: str, recalculate_from: str | None = None) -> spc.SpcResult | None:
         """The indicator's SPC chart and judgements (None where SPC does not apply)."""
         snap = self.snap
-        return _spc(snap.url, snap.version, snap.today, indicator_id, recalculate_from)
+        return _spc(
+            snap.url, snap.version, snap.today, indicator_id, recalculate_from, self.published
+        )
 
     def benchmark_chart(
         self, builder: str, indicator_id: str, arg: str | None = None
     ) -> ChartSpec | None:
         """trend_chart with comparator lines, distribution_chart or spc_chart, as a spec."""
         snap = self.snap
-        return _benchmark_chart(snap.url, snap.version, snap.today, builder, indicator_id, arg)
+        return _benchmark_chart(
+            snap.url, snap.version, snap.today, builder, indicator_id, arg, self.published
+        )
 
 
 def view() -> View:
-    """The registry and the current data, for one page run."""
-    return View(registry=registry(), snap=snapshot())
+    """The registry and the current data, for one page run (as published when the
+    publication view is on)."""
+    return View(registry=registry(), snap=snapshot(), published=publication.is_on())

@@ -10,14 +10,17 @@ from zoneinfo import ZoneInfo
 import polars as pl
 from sqlalchemy.engine import Engine
 
+from metrics import comparators, datasets, ingest, official
 from metrics import compute as calculators
-from metrics import datasets, ingest
 from metrics.db import store
 from metrics.registry import Registry, load
 from metrics.settings import PROJECT_ROOT, get_settings
 
 SEED_DIR = PROJECT_ROOT / "seed_data"
 SEED_USER = "demo data (synthetic)"
+# The published DfE files the demo compares with (read-only, beside the project).
+REFERENCE_DIR = PROJECT_ROOT.parent / "shared" / "reference-data"
+REFERENCE_USER = "official statistics (DfE)"
 
 
 def today() -> dt.date:
@@ -77,9 +80,16 @@ def data_version(eng: Engine) -> str:
 
 
 def seed(
-    eng: Engine, reg: Registry | None = None, seed_dir: Path = SEED_DIR
+    eng: Engine,
+    reg: Registry | None = None,
+    seed_dir: Path = SEED_DIR,
+    reference_dir: Path | None = REFERENCE_DIR,
 ) -> list[ingest.IngestReport]:
-    """Load the demo data through the real upload path; files already loaded are skipped."""
+    """Load the demo data through the real upload path; files already loaded are skipped.
+
+    The official comparators the registry names are imported too, the same way, from
+    `reference_dir` when it exists (the published DfE files beside the project).
+    """
     reg = reg or registry()
     reports = []
     for ds in datasets.DATASETS:
@@ -92,7 +102,22 @@ def seed(
                 skip_if_loaded=True,
             )
         )  # fmt: skip
+    if reference_dir is not None and reference_dir.is_dir():
+        reports += official.import_reference(
+            eng, reg, reference_dir, user=REFERENCE_USER, today=today()
+        )
     return reports
+
+
+def official_rows(eng: Engine) -> pl.DataFrame:
+    """The current official statistics (comparators) stored."""
+    return official.official_rows(eng)
+
+
+def comparator_series(eng: Engine, indicator_id: str, reg: Registry | None = None) -> pl.DataFrame:
+    """England, the region, the comparison group and its members for one indicator."""
+    reg = reg or registry()
+    return comparators.comparator_series(official_rows(eng), reg.indicator(indicator_id), reg.area)
 
 
 def has_data(eng: Engine) -> bool:

@@ -617,7 +617,129 @@ DATASETS: tuple[Dataset, ...] = (
             ),
         ),
     ),
+    Dataset(
+        name="official_values",
+        title="Official statistics to compare with",
+        description=(
+            "Published Department for Education figures for England, the regions and every "
+            "local authority, one row per indicator, period and area. They are not typed in: "
+            "`python -m metrics import-official FILE` turns an Explore Education Statistics or "
+            "LAIT file into these rows, using the comparators the registry names."
+        ),
+        shape="aggregate",
+        period_column="period",
+        period_type=None,
+        key=("indicator_id", "period", "source", "geographic_level", "area_code", "area"),
+        columns=(
+            Column(
+                name="indicator_id",
+                type=ColumnType.text,
+                max_length=60,
+                example="ehc_20wk_excl_exceptions",
+                description="Indicator id from the registry that this figure is a comparator for.",
+            ),
+            Column(
+                name="period",
+                type=ColumnType.period,
+                example="2024",
+                description="Period label in the indicator's period type (2024, 2024/25, "
+                "2025-01 for a January census).",
+            ),
+            _cat(
+                "source",
+                ("ees", "lait"),
+                "The kind of official file: ees (Explore Education Statistics) or lait (the "
+                "Local Authority Interactive Tool).",
+                "ees",
+            ),
+            _cat(
+                "geographic_level",
+                ("national", "regional", "local_authority"),
+                "Whether the figure is for England, a region or one local authority.",
+                "national",
+            ),
+            Column(
+                name="area_code",
+                type=ColumnType.text,
+                required=False,
+                max_length=12,
+                example="E92000001",
+                description="The area's ONS code (E92000001 England, E12000007 London, "
+                "E09000001 City of London); blank where the file gives none.",
+            ),
+            Column(
+                name="area",
+                type=ColumnType.text,
+                max_length=100,
+                example="England",
+                description="The area, as the file names it.",
+            ),
+            Column(
+                name="old_la_code",
+                type=ColumnType.text,
+                required=False,
+                max_length=5,
+                example="",
+                description="The DfE three-digit local authority number (201 is the City of "
+                "London); blank for England and the regions.",
+            ),
+            Column(
+                name="breakdown",
+                type=ColumnType.text,
+                required=False,
+                max_length=120,
+                example="All EHC plans issued",
+                description="The file's breakdown the figure belongs to, as published.",
+            ),
+            Column(
+                name="numerator",
+                type=ColumnType.number,
+                required=False,
+                minimum=0,
+                example="39407",
+                description="The published numerator, for a rate (blank if not published).",
+            ),
+            Column(
+                name="denominator",
+                type=ColumnType.number,
+                required=False,
+                minimum=0,
+                example="84866",
+                description="The published denominator, for a rate (blank if not published).",
+            ),
+            Column(
+                name="value",
+                type=ColumnType.number,
+                required=False,
+                example="46.4",
+                description="The published figure: a percentage for a rate, a number for a "
+                "count. Blank when it was not published; `symbol` says why.",
+            ),
+            Column(
+                name="symbol",
+                type=ColumnType.text,
+                required=False,
+                max_length=10,
+                example="",
+                description="The Government Statistical Service symbol published instead of "
+                "the figure (x not available, z not applicable, c confidential, low rounds to "
+                "zero, u low reliability; older files : and ~).",
+            ),
+            Column(
+                name="source_file",
+                type=ColumnType.text,
+                required=False,
+                max_length=200,
+                example="timeliness_20_week.csv",
+                description="The official file the figure was read from.",
+            ),
+        ),
+    ),
 )
+
+# Datasets filled by importing published statistics rather than by officers' own uploads; the
+# synthetic demo data has no file for them.
+OFFICIAL_DATASETS: frozenset[str] = frozenset({"official_values"})
 
 
 @cache

@@ -162,6 +162,51 @@ class TrajectoryPoint(_Strict):
     value: float
 
 
+class Comparator(_Strict):
+    """Where an indicator's official comparators come from: one kind of published file.
+
+    EES (Explore Education Statistics, tidy layout): `file`, the `filters` that pick the rows
+    (for example the headline breakdown) and the measure columns: `numerator` and
+    `denominator`, and/or `value`. LAIT (the Local Authority Interactive Tool, long layout):
+    `file` and the `measure` code (its 'Short Desc'); LAIT gives values only.
+    """
+
+    kind: Literal["ees", "lait"]
+    file: str = Field(min_length=1)  # the file's name as published, e.g. timeliness_20_week.csv
+    filters: dict[str, str] = Field(default_factory=dict)
+    numerator: str | None = None
+    denominator: str | None = None
+    value: str | None = None
+    measure: str | None = None
+    # For a monthly indicator: the month a yearly figure describes (1 = the January census).
+    census_month: int | None = Field(default=None, ge=1, le=12)
+    note: str = ""  # what the official figure is, in words
+
+    @model_validator(mode="after")
+    def _columns_for_kind(self) -> Comparator:
+        if (self.numerator is None) != (self.denominator is None):
+            raise ValueError("give both numerator and denominator columns, or neither")
+        if self.kind == "ees":
+            if self.measure is not None:
+                raise ValueError("an ees comparator names columns, not a LAIT measure")
+            if self.value is None and self.numerator is None:
+                raise ValueError("an ees comparator needs a value column or numerator and "
+                                 "denominator columns")  # fmt: skip
+        else:
+            if not self.measure:
+                raise ValueError("a lait comparator needs measure (the LAIT 'Short Desc' code)")
+            if self.filters or self.numerator or self.value:
+                raise ValueError("a lait comparator names only its measure: LAIT gives one "
+                                 "value per area and year")  # fmt: skip
+        return self
+
+    @property
+    def columns(self) -> list[str]:
+        """The file columns an EES comparator reads (filters first)."""
+        named = (self.numerator, self.denominator, self.value)
+        return [*self.filters, *(c for c in named if c is not None)]
+
+
 class Indicator(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     priority: Literal["1", "2", "3", "4", "5", "context"]
@@ -181,6 +226,8 @@ class Indicator(_Strict):
     min_denominator: int = 5  # below this a rate is "too few to judge"
     headline: bool = True  # shown on the Overview
     related: tuple[str, ...] = ()  # other indicators shown with this one
+    # official figures to compare with (England, the region, other authorities)
+    comparators: tuple[Comparator, ...] = ()
 
 
 class Priority(_Strict):
@@ -193,12 +240,31 @@ class Priority(_Strict):
     key_actions: tuple[str, ...] = ()
 
 
+class ComparisonArea(_Strict):
+    """A local authority to compare with, by both its codes (LAIT gives only the old one)."""
+
+    name: str
+    new_la_code: str = Field(pattern=r"^E(06|07|08|09|10)\d{6}$")
+    old_la_code: str = Field(pattern=r"^\d{3}$")
+
+
+class ComparisonGroup(_Strict):
+    """Authorities compared with as a group, e.g. statistical neighbours."""
+
+    name: str
+    members: tuple[ComparisonArea, ...] = Field(min_length=1)
+
+
 class Area(_Strict):
     name: str
     la_code: str
     new_la_code: str
     strategy_title: str
     strategy_period: str
+    # the region compared with (ONS code and name), and a group of other authorities
+    region_code: str | None = Field(default=None, pattern=r"^E12\d{6}$")
+    region_name: str | None = None
+    comparison_group: ComparisonGroup | None = None
 
 
 class Registry(_Strict):
@@ -347,6 +413,67 @@ def _check_target(ind: Indicator) -> list[Problem]:
     return problems
 
 
+def _check_comparators(ind: Indicator) -> list[Problem]:
+    """Comparators must suit the indicator: its type, its period type and one file each."""
+    where = f"indicator {ind.id}"
+    problems: list[Problem] = []
+    if ind.comparators and ind.type in (IndicatorType.milestone, IndicatorType.cumulative_count):
+        return [Problem(where=where, problem=f"a {ind.type} has no official comparator")]
+    for n, comp in enumerate(ind.comparators):
+        at = f"{where} comparator {n + 1} ({comp.kind} {comp.file})"
+        if comp.numerator is not None and ind.type not in RATE_TYPES:
+            problems.append(
+                Problem(where=at, problem="numerator and denominator are for rates; a count "
+                        "takes a value column")
+            )  # fmt: skip
+        monthly = ind.period_type is PeriodType.month
+        if monthly and comp.census_month is None:
+            problems.append(
+                Problem(where=at, problem="a monthly indicator needs census_month: the month a "
+                        "yearly official figure describes (1 for the January census)")
+            )  # fmt: skip
+        if not monthly and comp.census_month is not None:
+            problems.append(
+                Problem(where=at, problem="census_month is only for monthly indicators")
+            )
+        if ind.period_type is PeriodType.quarter:
+            problems.append(
+                Problem(where=at, problem="official figures are yearly; a quarterly indicator "
+                        "cannot take them")
+            )  # fmt: skip
+        yearly_only = (PeriodType.calendar_year, PeriodType.month)
+        if comp.kind == "lait" and ind.period_type not in yearly_only:
+            problems.append(
+                Problem(where=at, problem="LAIT years are calendar years (or a census year): "
+                        "use them for a calendar-year or monthly indicator")
+            )  # fmt: skip
+    for (kind, file), n in Counter((c.kind, c.file) for c in ind.comparators).items():
+        if n > 1:
+            problems.append(
+                Problem(where=where, problem=f"{n} comparators read the {kind} file {file}; "
+                        "give it once")
+            )  # fmt: skip
+    return problems
+
+
+def _check_area(area: Area) -> list[Problem]:
+    group = area.comparison_group
+    if group is None:
+        return []
+    problems = []
+    for code, n in Counter(m.new_la_code for m in group.members).items():
+        if n > 1:
+            problems.append(
+                Problem(where="area.comparison_group", problem=f"{code} is listed {n} times")
+            )
+    if any(area.new_la_code == m.new_la_code for m in group.members):
+        problems.append(
+            Problem(where="area.comparison_group",
+                    problem=f"{area.name} is compared with itself; list other authorities")
+        )  # fmt: skip
+    return problems
+
+
 def _check_indicator(ind: Indicator, registry: Registry) -> list[Problem]:
     where = f"indicator {ind.id}"
     problems: list[Problem] = []
@@ -475,6 +602,7 @@ def _check_indicator(ind: Indicator, registry: Registry) -> list[Problem]:
                 )
             )
     problems += _check_target(ind)
+    problems += _check_comparators(ind)
     for rel in ind.related:
         if rel not in {i.id for i in registry.indicators}:
             problems.append(
@@ -495,6 +623,7 @@ def check(registry: Registry) -> list[Problem]:
     for p in registry.priorities:
         if not registry.for_priority(p.id):
             problems.append(Problem(where=f"priority {p.id}", problem="has no indicators"))
+    problems += _check_area(registry.area)
     for ind in registry.indicators:
         problems += _check_indicator(ind, registry)
     return problems

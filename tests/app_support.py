@@ -39,6 +39,8 @@ PAGE_FILES = {
     "indicator": "app_pages/indicator.py",
     "population": "app_pages/population.py",
     "about": "app_pages/about.py",
+    "meeting": "app_pages/meeting.py",
+    "commentary": "app_pages/commentary.py",
     "upload": "app_pages/upload.py",
     "data-audit": "app_pages/data_audit.py",
 }

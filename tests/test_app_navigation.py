@@ -26,13 +26,15 @@ def test_there_is_one_page_per_priority_titled_with_the_strategy_wording() -> No
 def test_the_menu_runs_overview_priorities_action_plan_then_more_detail() -> None:
     paths = [s.url_path for s in app_pages.page_specs(REGISTRY)]
 
-    # five priorities in the City of London strategy, then the officers' pages together last
+    # five priorities in the City of London strategy, then the officers' and admins' pages last
     assert paths == [
         "overview", "priority-1", "priority-2", "priority-3", "priority-4", "priority-5",
-        "action-plan", "indicator", "population", "about", "upload", "data-audit",
+        "action-plan", "indicator", "population", "meeting", "about", "upload", "commentary",
+        "data-audit", "audit-log",
     ]  # fmt: skip
     sections = {s.url_path: s.section for s in app_pages.page_specs(REGISTRY)}
     assert sections["upload"] == sections["data-audit"] == app_pages.OFFICER_SECTION
+    assert sections["audit-log"] == app_pages.OFFICER_SECTION
     assert sections["about"] == app_pages.REPORTS
 
 
@@ -45,23 +47,28 @@ def test_every_page_file_exists_and_every_address_is_different() -> None:
     assert [s.url_path for s in specs if s.default] == ["overview"]
 
 
-def test_officers_and_admins_see_every_page_and_viewers_only_the_reports() -> None:
-    everything = app_pages.page_specs(REGISTRY)
-    officer_pages = {"upload", "data-audit"}
+def test_admins_see_every_page_officers_all_but_the_audit_log_and_viewers_the_reports() -> None:
+    everything = [s.url_path for s in app_pages.page_specs(REGISTRY)]
 
-    for role in (app_pages.OFFICER, app_pages.ADMIN):
-        assert app_pages.pages_for(role, REGISTRY) == everything
-    seen_by_viewers = [s.url_path for s in app_pages.pages_for(app_pages.VIEWER, REGISTRY)]
-    assert seen_by_viewers == [s.url_path for s in everything if s.url_path not in officer_pages]
+    def menu(role: str | None) -> list[str]:
+        return [s.url_path for s in app_pages.pages_for(role, REGISTRY)]
+
+    assert menu(app_pages.ADMIN) == everything
+    assert menu(app_pages.OFFICER) == [p for p in everything if p != "audit-log"]
+    assert menu(app_pages.VIEWER) == [
+        p for p in everything if p not in {"upload", "commentary", "data-audit", "audit-log"}
+    ]
+    # nobody (not signed in, or no role here) gets no page at all
+    assert menu(None) == []
 
 
-def test_local_mode_has_every_role_until_sign_in_exists(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_local_mode_has_every_role(monkeypatch: pytest.MonkeyPatch) -> None:
     # local mode: one person on their own machine, so they upload and roll back too
     monkeypatch.setenv("MEASURES_AUTH_MODE", "local")
     assert app_pages.current_role() == app_pages.ADMIN
-    # the other modes wait for sign-in: until it exists, they only view
+    # the other modes take the role from the sign-in: outside a session nobody is signed in
     monkeypatch.setenv("MEASURES_AUTH_MODE", "header")
-    assert app_pages.current_role() == app_pages.VIEWER
+    assert app_pages.current_role() is None
 
 
 def test_the_browser_tab_names_the_page_first() -> None:

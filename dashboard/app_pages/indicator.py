@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import commentary_block, data, downloads
 from dashboard import components as ui
-from dashboard import data
 from metrics import summaries
 
 view = data.view()
@@ -44,7 +44,13 @@ ui.note(row)
 ui.freshness_line(indicator, view)
 
 st.header("Trend", anchor="trend")
+ui.comparison_words(indicator, view)
 ui.trend(indicator, view)
+downloads.under_trend(indicator, view)
+commentary_block.show(indicator, view, period)
+
+ui.spc_section(indicator, view)
+ui.comparison_section(indicator, view)
 
 st.header("Breakdowns and distribution", anchor="breakdowns")
 ui.breakdown_views(indicator, view, period, level=3, none_message=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import boardpack_ui, data
 from dashboard import components as ui
-from dashboard import data
 
 view = data.view()
 registry = view.registry
@@ -55,3 +55,5 @@ if not shown_any:
         "No measure matches the priorities and statuses chosen.",
         "Clear the filters above to see every measure.",
     )
+
+boardpack_ui.section(view)
