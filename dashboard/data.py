@@ -246,13 +246,28 @@ class View:
         return _timeline(self.snap.url, self.snap.version, self.snap.today)
 
     def comparators(self, indicator_id: str) -> pl.DataFrame | None:
-        """England, the region, the comparison group and its members (None without any)."""
-        return _comparators(self.snap.url, self.snap.version, indicator_id)
+        """England, the region, the comparison group and its members (None without any).
+
+        As published, our own official figure and any figure resting on a count below the
+        disclosure threshold are left out: small numbers are small wherever they come from.
+        """
+        series = _comparators(self.snap.url, self.snap.version, indicator_id)
+        if series is None or not self.published:
+            return series
+        small = disclosure.default_threshold()
+        risky = pl.any_horizontal(
+            pl.col(c).is_between(1, small - 1).fill_null(False) for c in ("numerator", "denominator")
+        )
+        kept = series.filter((pl.col("role") != "area") & ~risky)
+        return kept if kept.height else None
 
     def distribution(
         self, indicator_id: str, period: str | None = None
     ) -> comparators.Distribution | None:
-        """Every authority's figure at a period (the latest by default), ranked."""
+        """Every authority's figure at a period (the latest by default), ranked; not in the
+        publication view, where our own small numbers and rank would be shown."""
+        if self.published:
+            return None
         return _distribution(self.snap.url, self.snap.version, indicator_id, period)
 
     def spc(self, indicator_id: str, recalculate_from: str | None = None) -> spc.SpcResult | None:

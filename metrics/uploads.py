@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import polars as pl
 from sqlalchemy.engine import Engine
 
-from metrics import datasets, ingest, summaries, templates
+from metrics import audit, datasets, ingest, summaries, templates
 from metrics.datasets import Dataset
 from metrics.db import store
 from metrics.ingest.reader import UnreadableFile
@@ -48,8 +48,12 @@ FRESHNESS_WORDS = {
 
 
 def dataset_names() -> list[str]:
-    """Every upload type, in the order the datasets are defined."""
-    return [d.name for d in datasets.DATASETS]
+    """Every upload type officers fill in, in the order the datasets are defined.
+
+    Official statistics arrive in DfE's own file formats and go through
+    `python -m metrics import-official`, so they are not offered here.
+    """
+    return [d.name for d in datasets.DATASETS if d.name not in datasets.OFFICIAL_DATASETS]
 
 
 def dataset(name: str) -> Dataset:
@@ -303,10 +307,10 @@ def change_rows(result: ingest.Preview, registry: Registry) -> pl.DataFrame:
 
 
 def store_upload(
-    engine: Engine, dataset_name: str, checked: Checked, *, user: str
+    engine: Engine, dataset_name: str, checked: Checked, *, user: str, role: str | None = None
 ) -> store.WriteResult:
-    """Write the checked rows as one batch in one transaction; earlier rows in the same periods
-    are superseded, never deleted."""
+    """Write the checked rows as one batch in one transaction, with its audit event; earlier
+    rows in the same periods are superseded, never deleted."""
     assert checked.ok and checked.validation is not None, "a file with problems is never stored"
     meta = store.BatchMeta(
         dataset=dataset_name,
@@ -315,7 +319,15 @@ def store_upload(
         sha256=checked.report.sha256,
     )
     with store.write_transaction(engine) as conn:
-        return store.write_batch(conn, meta, checked.validation.rows)
+        result = store.write_batch(conn, meta, checked.validation.rows)
+        audit.record_in(
+            conn, audit.UPLOAD, user,
+            f"Stored “{meta.file_name}” ({datasets.get(dataset_name).title}) as batch "
+            f"{result.batch_id}: {rows_words(result.rows_added)}, replacing "
+            f"{rows_words(result.rows_superseded)}.",
+            role=role, ref=str(result.batch_id),
+        )  # fmt: skip
+        return result
 
 
 def stored_sentence(result: store.WriteResult, file_name: str, dataset_name: str) -> str:
@@ -459,10 +471,18 @@ def restored_rows(effect: store.RollbackEffect, all_batches: pl.DataFrame) -> pl
     )
 
 
-def roll_back(engine: Engine, batch_id: int, *, user: str) -> list[int]:
-    """Undo a batch in one transaction; returns the batches whose rows came back."""
+def roll_back(engine: Engine, batch_id: int, *, user: str, role: str | None = None) -> list[int]:
+    """Undo a batch in one transaction, with its audit event; returns the batches whose rows
+    came back."""
     with store.write_transaction(engine) as conn:
-        return store.rollback(conn, batch_id, by=user)
+        restored = store.rollback(conn, batch_id, by=user)
+        back = ", ".join(map(str, restored)) or "none"
+        audit.record_in(
+            conn, audit.ROLL_BACK, user,
+            f"Rolled back batch {batch_id}; rows from earlier batches that count again: {back}.",
+            role=role, ref=str(batch_id),
+        )  # fmt: skip
+        return restored
 
 
 def rolled_back_sentence(batch_id: int, restored: list[int]) -> str:
