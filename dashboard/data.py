@@ -256,7 +256,8 @@ class View:
             return series
         small = disclosure.default_threshold()
         risky = pl.any_horizontal(
-            pl.col(c).is_between(1, small - 1).fill_null(False) for c in ("numerator", "denominator")
+            pl.col(c).is_between(1, small - 1).fill_null(False)
+            for c in ("numerator", "denominator")
         )
         kept = series.filter((pl.col("role") != "area") & ~risky)
         return kept if kept.height else None

@@ -8,7 +8,6 @@ import polars as pl
 
 from metrics.datasets import GLOBAL_MAJORITY, PRIMARY_NEED_WORDS, Dataset
 
-
 # Plain words for the codes the datasets use, where title case would read badly.
 CATEGORY_WORDS: dict[str, str] = {
     "ehc_plan": "EHC plan",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 from app_support import (  # noqa: F401 (fixtures, asked for by their short names)
     app_on_fixture,
     charts,

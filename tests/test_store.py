@@ -32,9 +32,7 @@ def empty_registry() -> reg_mod.Registry:
 
 def request_row(ref: str, received: str, issued: str = "", exception: str = "no") -> str:
     outcome = "plan_issued" if issued else "pending"
-    return (
-        f"{ref},{received},,assess,{outcome},{issued},{exception},no,8,female,white,ASD,yes"
-    )
+    return f"{ref},{received},,assess,{outcome},{issued},{exception},no,8,female,white,ASD,yes"
 
 
 def csv(*rows: str) -> bytes:
@@ -148,12 +146,16 @@ def test_rollback_twice_is_refused(engine: Engine) -> None:
     assert rep.stored
     with store.write_transaction(engine) as conn:
         store.rollback(conn, rep.stored.batch_id, by="admin")
-    with pytest.raises(store.RollbackError, match="already been rolled back"):
-        with store.write_transaction(engine) as conn:
-            store.rollback(conn, rep.stored.batch_id, by="admin")
-    with pytest.raises(store.RollbackError, match="no batch 99"):
-        with store.write_transaction(engine) as conn:
-            store.rollback(conn, 99, by="admin")
+    with (
+        pytest.raises(store.RollbackError, match="already been rolled back"),
+        store.write_transaction(engine) as conn,
+    ):
+        store.rollback(conn, rep.stored.batch_id, by="admin")
+    with (
+        pytest.raises(store.RollbackError, match="no batch 99"),
+        store.write_transaction(engine) as conn,
+    ):
+        store.rollback(conn, 99, by="admin")
 
 
 def test_a_failure_mid_write_leaves_the_database_unchanged(engine: Engine) -> None:
@@ -165,9 +167,11 @@ def test_a_failure_mid_write_leaves_the_database_unchanged(engine: Engine) -> No
     )
     assert report.ok and result is not None
     meta = store.BatchMeta("ehc_requests", "officer", "big.csv", report.sha256)
-    with pytest.raises(RuntimeError, match="injected failure"):
-        with store.write_transaction(engine) as conn:
-            store.write_batch(conn, meta, result.rows, fail_after_rows=store.INSERT_CHUNK)
+    with (
+        pytest.raises(RuntimeError, match="injected failure"),
+        store.write_transaction(engine) as conn,
+    ):
+        store.write_batch(conn, meta, result.rows, fail_after_rows=store.INSERT_CHUNK)
     assert digest(engine) == before
 
 
