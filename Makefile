@@ -18,10 +18,10 @@ setup: $(UV)
 seed: setup
 	$(UV) run --frozen python -m metrics seed
 
+# dashboard/serve.py: the app with its security headers; in local mode (the default) it refuses
+# any HOST that is not a loopback address before opening the port.
 run: seed
-	$(UV) run --frozen streamlit run dashboard/app.py \
-		--server.address $(HOST) --server.port $(PORT) \
-		--server.headless true --browser.gatherUsageStats false
+	$(UV) run --frozen python -m dashboard.serve --server.address $(HOST) --server.port $(PORT)
 
 lint: setup
 	$(UV) run --frozen ruff check .

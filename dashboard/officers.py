@@ -273,7 +273,10 @@ def confirm_upload(dataset_name: str, checked: uploads.Checked, view: data.View)
     require_role(app_pages.OFFICERS, "Storing an upload")
     with st.status(f"Storing “{file_name}”…", expanded=True) as progress:
         st.markdown("Writing the rows and recording the upload.")
-        result = uploads.store_upload(data.engine(), dataset_name, checked, user=current_user())
+        result = uploads.store_upload(
+            data.engine(), dataset_name, checked, user=current_user(),
+            role=app_pages.current_role(),
+        )  # fmt: skip
         progress.update(label=f"Stored “{file_name}”", state="complete", expanded=False)
     data.refresh()
     _remember_outcome(_UPLOAD, uploads.stored_sentence(result, file_name, dataset_name))
@@ -361,7 +364,9 @@ def rollback_control(view: data.View) -> None:
     require_role(app_pages.ADMINS, "Rolling back an upload")
     try:
         with st.status(f"Rolling back batch {chosen}…", expanded=True) as progress:
-            came_back = uploads.roll_back(data.engine(), chosen, user=current_user())
+            came_back = uploads.roll_back(
+                data.engine(), chosen, user=current_user(), role=app_pages.current_role()
+            )
             progress.update(label=f"Batch {chosen} rolled back", state="complete")
     except uploads.RollbackError as err:
         st.error(f"✖ {err}", icon=":material/error:")

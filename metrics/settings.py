@@ -20,6 +20,18 @@ class Settings(BaseSettings):
     # Counts from 1 to threshold-1 are suppressed in anything published
     disclosure_threshold: int = 5
     auth_mode: Literal["local", "oidc", "header"] = "local"
+    # local mode serves one person on this machine: any other address needs this set on purpose
+    local_allow_remote: bool = False
+    # oidc and header modes: the claim (or st.user key) holding a person's roles, and what each
+    # of its values means here; values not in the map give no role
+    role_claim: str = "roles"
+    role_map: dict[str, Literal["viewer", "officer", "admin"]] = {
+        "viewer": "viewer",
+        "officer": "officer",
+        "admin": "admin",
+    }
+    # oidc mode: the provider's name under [auth] in secrets.toml; empty for keys in [auth] itself
+    oidc_provider: str = ""
     max_upload_mb: int = 20
     timezone: str = "Europe/London"
 

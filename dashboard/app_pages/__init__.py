@@ -1,21 +1,23 @@
 """The dashboard's pages as data: which file, title, address and section, and who may see them.
 
-`dashboard/app.py` turns these into `st.Page` objects. Officer pages (upload, commentary, data
-and audit) are added here with the roles that may open them; each page also checks the role
-itself, on the server, because hiding a menu item is not a permission check.
+`dashboard/app.py` turns these into `st.Page` objects. Officer and admin pages (upload, data and
+audit, the audit log) are added here with the roles that may open them; the menu lists only the
+pages a person may open, and each restricted page also checks the role itself, at its top, on
+the server, because hiding a menu item is not a permission check.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dashboard import auth
+from metrics import auth as rules
 from metrics.registry import Registry
-from metrics.settings import Settings
 
 APP_NAME = "Measures of Success"
-VIEWER = "viewer"
-OFFICER = "officer"
-ADMIN = "admin"
+VIEWER = rules.VIEWER
+OFFICER = rules.OFFICER
+ADMIN = rules.ADMIN
 ALL_ROLES: frozenset[str] = frozenset({VIEWER, OFFICER, ADMIN})
 # An admin can do everything an officer can.
 OFFICERS: frozenset[str] = frozenset({OFFICER, ADMIN})
@@ -79,6 +81,10 @@ def page_specs(registry: Registry) -> list[PageSpec]:
             ":material/groups:", help="Context: the children and young people with SEND",
         ),
         PageSpec(
+            "app_pages/meeting.py", "Meeting mode", "meeting", ":material/co_present:",
+            help="For the shared screen: what changed, then one priority at a time",
+        ),
+        PageSpec(
             "app_pages/about.py", "About", "about", ":material/info:",
             help="Methodology, glossary, data sources and accessibility",
         ),
@@ -90,21 +96,30 @@ def page_specs(registry: Registry) -> list[PageSpec]:
             roles=OFFICERS, section=OFFICER_SECTION,
         ),
         PageSpec(
+            "app_pages/commentary.py", "Commentary", "commentary", ":material/edit_note:",
+            help="For officers: what is behind each number and what is being done about it",
+            roles=OFFICERS, section=OFFICER_SECTION,
+        ),
+        PageSpec(
             "app_pages/data_audit.py", "Data and audit", "data-audit", ":material/history:",
             help="For officers: every upload, roll back, and how up to date each dataset is",
             roles=OFFICERS, section=OFFICER_SECTION,
+        ),
+        PageSpec(
+            "app_pages/audit_log.py", "Audit log", "audit-log", ":material/policy:",
+            help="For admins: who signed in, who was refused, and every change, with when",
+            roles=ADMINS, section=OFFICER_SECTION,
         ),
     ]  # fmt: skip
     return specs
 
 
-def current_role() -> str:
-    """The person's role. Sign-in comes in a later issue: until then, local mode (one person on
-    their own machine, the embedded default) has every role, so is an admin, and any other mode
-    gives only the viewer's pages."""
-    return ADMIN if Settings().auth_mode == "local" else VIEWER
+def current_role() -> str | None:
+    """The role of the person using the dashboard (dashboard/auth.py): every role (admin) in
+    local mode; from the sign-in in the other modes; None when nobody with a role is here."""
+    return auth.current_role()
 
 
-def pages_for(role: str, registry: Registry) -> list[PageSpec]:
-    """The pages a role may open."""
+def pages_for(role: str | None, registry: Registry) -> list[PageSpec]:
+    """The pages a role may open: the menu lists these and no others."""
     return [s for s in page_specs(registry) if role in s.roles]
