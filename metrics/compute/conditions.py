@@ -3,14 +3,16 @@ value fails that test (except `blank`, which asks exactly that)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import polars as pl
 
 from metrics.registry import Condition
 
 
-def _is_blank(col: pl.Expr) -> pl.Expr:
+def _is_blank(col: pl.Expr, dtype: pl.DataType | None) -> pl.Expr:
+    if dtype is not None and dtype != pl.String():
+        return col.is_null()  # only text can be blank without being null
     return col.is_null() | (col.cast(pl.String).str.strip_chars() == "")
 
 
@@ -19,17 +21,23 @@ def _days_between(cond: Condition) -> pl.Expr:
     return (pl.col(cond.days_to) - pl.col(cond.days_from)).dt.total_days()
 
 
-def compile_condition(cond: Condition) -> pl.Expr:
-    """True where a row passes the condition, never null."""
+def compile_condition(cond: Condition, dtypes: Mapping[str, pl.DataType] | None = None) -> pl.Expr:
+    """True where a row passes the condition, never null.
+
+    `dtypes`, the column types when known, saves turning dates or numbers into text.
+    """
     tests: list[pl.Expr] = []
     if cond.column is not None:
+        dtype = (dtypes or {}).get(cond.column)
         col = pl.col(cond.column)
+        text = col if dtype == pl.String() else col.cast(pl.String)
         if cond.in_ is not None:
-            tests.append(col.cast(pl.String).is_in(list(cond.in_)))
+            tests.append(text.is_in(list(cond.in_)))
         if cond.not_in is not None:
-            tests.append(col.is_not_null() & ~col.cast(pl.String).is_in(list(cond.not_in)))
+            tests.append(col.is_not_null() & ~text.is_in(list(cond.not_in)))
         if cond.blank is not None:
-            tests.append(_is_blank(col) if cond.blank else ~_is_blank(col))
+            blank = _is_blank(col, dtype)
+            tests.append(blank if cond.blank else ~blank)
         if cond.at_least is not None:
             tests.append(col.cast(pl.Float64) >= cond.at_least)
         if cond.below is not None:
@@ -43,7 +51,9 @@ def compile_condition(cond: Condition) -> pl.Expr:
     return pl.all_horizontal(tests).fill_null(False)
 
 
-def compile_all(conditions: Iterable[Condition]) -> pl.Expr:
+def compile_all(
+    conditions: Iterable[Condition], dtypes: Mapping[str, pl.DataType] | None = None
+) -> pl.Expr:
     """All conditions ANDed; no conditions at all lets every row through."""
-    exprs = [compile_condition(c) for c in conditions]
+    exprs = [compile_condition(c, dtypes) for c in conditions]
     return pl.all_horizontal(exprs) if exprs else pl.lit(True)

@@ -13,7 +13,9 @@ from metrics.compute.conditions import compile_all
 from metrics.compute.frames import (
     PERIOD,
     aggregate_rows,
+    breakdown_column,
     dataset_frame,
+    dataset_schema,
     group_expr,
     label_periods,
     period_indexes_between,
@@ -48,7 +50,7 @@ def record_count(
     rows = (
         dataset_frame(frames, src.dataset)
         .filter(pl.col(src.date_column).is_not_null())
-        .with_columns(_in=compile_all(src.where))
+        .with_columns(_in=compile_all(src.where, dataset_schema(src.dataset)))
     )
     if src.end_column:
         rows = _spread_over_periods(rows, src.date_column, src.end_column, indicator, today)
@@ -63,13 +65,23 @@ def record_count(
     parts = [rows.group_by(PERIOD).agg(value=measure(pl.col("_in")))]
     counted = rows.filter(pl.col("_in"))
     for name in src.breakdowns:
-        parts.append(
-            counted.with_columns(
-                breakdown=pl.lit(BREAKDOWNS[name].title),
-                breakdown_group=group_expr(name, src.dataset),
+        labelled = {
+            "breakdown": pl.lit(BREAKDOWNS[name].title),
+            "breakdown_group": group_expr(name, src.dataset),
+        }
+        if src.distinct:  # a distinct count cannot be added up across values: label each row
+            per_group = counted.with_columns(**labelled).group_by(
+                [PERIOD, "breakdown", "breakdown_group"]
             )
+            parts.append(per_group.agg(value=measure(pl.col("_in"))))
+            continue
+        # count per value of the column, then label the few values and add up within groups
+        parts.append(
+            counted.group_by([PERIOD, breakdown_column(name, src.dataset)])
+            .agg(value=pl.len())
+            .with_columns(**labelled)
             .group_by([PERIOD, "breakdown", "breakdown_group"])
-            .agg(value=measure(pl.col("_in")))
+            .agg(pl.col("value").sum())
         )
     return pl.concat(parts, how="diagonal_relaxed").pipe(label_periods, indicator.period_type)
 
@@ -99,7 +111,7 @@ def cumulative_count(
     date = pl.col(src.date_column)
     passing = (
         dataset_frame(frames, src.dataset)
-        .filter(date.is_not_null() & compile_all(src.where))
+        .filter(date.is_not_null() & compile_all(src.where, dataset_schema(src.dataset)))
         .select(src.date_column, *([src.distinct] if src.distinct else []))
     )
     if src.distinct:

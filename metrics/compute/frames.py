@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import polars as pl
 
@@ -10,7 +10,7 @@ from metrics import datasets, periods
 from metrics.breakdowns import BREAKDOWNS
 from metrics.datasets import ColumnType
 from metrics.periods import PeriodType
-from metrics.registry import Indicator
+from metrics.registry import Indicator, IndicatorType
 
 _DTYPES: dict[ColumnType, pl.DataType] = {
     ColumnType.date: pl.Date(),
@@ -150,13 +150,54 @@ def periods_between(bounds: pl.LazyFrame, period_type: PeriodType | str) -> pl.L
     )
 
 
+def breakdown_column(breakdown: str, dataset: str) -> str:
+    """The dataset column a breakdown groups by."""
+    column = BREAKDOWNS[breakdown].column_in(datasets.get(dataset))
+    if column is None:
+        raise ValueError(f"dataset {dataset} has no column for breakdown {breakdown}")
+    return column
+
+
 def group_expr(breakdown: str, dataset: str) -> pl.Expr:
     """A breakdown's group label for each row of a dataset; rows with no value are 'Not known'."""
     spec = BREAKDOWNS[breakdown]
-    column = spec.column_in(datasets.get(dataset))
-    if column is None:
-        raise ValueError(f"dataset {dataset} has no column for breakdown {breakdown}")
-    return spec.expr(column).cast(pl.String).fill_null("Not known")
+    return spec.expr(breakdown_column(breakdown, dataset)).cast(pl.String).fill_null("Not known")
+
+
+# Columns the calculators read by name, whatever the registry says.
+_SURVEY_COLUMNS = ("question", "respondent_group", "response", "response_date")
+
+
+def needed_columns(indicators: Iterable[Indicator], dataset: str) -> list[str]:
+    """The columns of a record-level dataset that the indicators reading it use.
+
+    Every column the registry names (dates, conditions, distinct, bands, breakdowns), and those
+    the survey calculator always reads. Aggregate datasets and the milestones are small and
+    read whole, so for them this is every column.
+    """
+    ds = datasets.get(dataset)
+    if ds.shape == "aggregate" or dataset == "milestones":
+        return ds.column_names
+    used: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            used.add(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+
+    for ind in indicators:
+        if ind.source.dataset != dataset:
+            continue
+        walk(ind.source.model_dump())
+        used.update(breakdown_column(b, dataset) for b in ind.source.breakdowns)
+        if ind.type is IndicatorType.survey:
+            used.update(_SURVEY_COLUMNS)
+    return [c for c in ds.column_names if c in used]
 
 
 def _text_or_null(column: str) -> pl.Expr:

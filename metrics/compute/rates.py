@@ -12,7 +12,9 @@ from metrics.compute.conditions import compile_all
 from metrics.compute.frames import (
     PERIOD,
     aggregate_rows,
+    breakdown_column,
     dataset_frame,
+    dataset_schema,
     group_expr,
     label_periods,
     with_period_index,
@@ -50,11 +52,12 @@ def record_rate(
 ) -> pl.LazyFrame:
     """A rate over record-level rows: headline, one set per breakdown, and the bands."""
     src = indicator.source
+    dtypes = dataset_schema(src.dataset)
     dated = (
         rows.filter(pl.col(date_column).is_not_null())
         .pipe(with_period_index, pl.col(date_column), indicator.period_type)
-        .with_columns(_den=compile_all(where))
-        .with_columns(_num=pl.col("_den") & compile_all(numerator))
+        .with_columns(_den=compile_all(where, dtypes))
+        .with_columns(_num=pl.col("_den") & compile_all(numerator, dtypes))
     )
     # every period with dated rows gets a headline, even when none are in the denominator,
     # so that "no plans counted this year" shows rather than silently vanishing
@@ -65,13 +68,18 @@ def record_rate(
 
     counted = dated.filter(pl.col("_den"))
     for name in src.breakdowns:
+        # count per value of the column first, then label the (few) values and add up
+        # those sharing a group: labelling a million rows one by one is much slower
+        column = breakdown_column(name, src.dataset)
         parts.append(
-            counted.with_columns(
+            counted.group_by([PERIOD, column])
+            .agg(numerator=pl.col("_num").sum(), denominator=pl.len())
+            .with_columns(
                 breakdown=pl.lit(BREAKDOWNS[name].title),
                 breakdown_group=group_expr(name, src.dataset),
             )
             .group_by([PERIOD, "breakdown", "breakdown_group"])
-            .agg(numerator=pl.col("_num").sum(), denominator=pl.len())
+            .agg(pl.col("numerator").sum(), pl.col("denominator").sum())
         )
     if src.bands:
         labels = [band.label for band in src.bands]
@@ -79,7 +87,7 @@ def record_rate(
             counted.group_by(PERIOD)
             .agg(
                 pl.len().alias("denominator"),
-                *(compile_all(band.where).sum().alias(band.label) for band in src.bands),
+                *(compile_all(band.where, dtypes).sum().alias(band.label) for band in src.bands),
             )
             .unpivot(
                 index=[PERIOD, "denominator"],

@@ -96,6 +96,20 @@ _SPACED_NHS = r"^[0-9]{3}[ -][0-9]{3}[ -][0-9]{4}$"
 _PERSON_NAME = r"^(?:[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)+|[A-Z][a-z'’-]+, [A-Z][a-z'’-]+)$"
 
 
+# Every cell a value check below can flag matches this one pattern (an @; ten digits, maybe
+# spaced; a postcode's shape; a capital then a small letter, as a name starts), so a large
+# file's cells are screened with it once and only the few that match get the full checks.
+_SCREEN = (
+    r"@|[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}|(?i:[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})"
+    r"|^[A-Z][a-z'’-]"
+)
+
+
+def could_identify(raw: pl.Expr) -> pl.Expr:
+    """True for every text cell `value_checks` could flag (and some it will not)."""
+    return raw.str.contains(_SCREEN)
+
+
 def _weighted_mod11(digits: pl.Expr) -> pl.Expr:
     """Sum of the 10 digits weighted 10, 9, ..., 1, modulo 11.
 

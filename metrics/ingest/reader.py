@@ -171,8 +171,7 @@ def _unclosed_quote_row(text: str, sep: str) -> int | None:
     return None
 
 
-def _read_text_table(text: str, sep: str, width: int | None) -> pl.DataFrame:
-    data = io.BytesIO(text.encode("utf-8"))
+def _read_text_table(data: bytes, sep: str, width: int | None) -> pl.DataFrame:
     if width is None:
         return pl.read_csv(
             data, has_header=False, infer_schema=False, separator=sep, quote_char='"'
@@ -187,28 +186,45 @@ def _read_text_table(text: str, sep: str, width: int | None) -> pl.DataFrame:
     )
 
 
+def _first_line_with_text(text: str) -> str:
+    found = re.search(r"\S", text)
+    if found is None:
+        return ""
+    start = text.rfind("\n", 0, found.start()) + 1
+    end = text.find("\n", found.start())
+    return text[start : None if end < 0 else end]
+
+
 def read_csv(content: bytes, file_name: str = "upload.csv") -> RawTable:
     _refuse_known_formats(content, file_name)
     text, encoding = decode(content)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # The bytes polars reads: the upload itself when it is plain UTF-8 (a large file is then not
+    # copied again), otherwise the text re-encoded.
+    same_bytes = encoding == "UTF-8"
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        same_bytes = False
     controls = len(_CONTROL.findall(text[:65536]))
     if "\x00" in text[:65536] or controls > max(2, len(text[:65536]) // 200):
         raise UnreadableFile("This does not look like a CSV or Excel file: it is not text.")
-    if not text.strip():
+    if not text or text.isspace():
         raise UnreadableFile("The file is empty.", EMPTY_FIX)
-    first, _, rest = text.partition("\n")
+    newline = text.find("\n")
+    first = text if newline < 0 else text[:newline]
     hint = re.fullmatch(r'"?sep=(.)"?,*', first.strip())
     if hint:  # Excel's "sep=;" line names the separator and is not shown as a row
-        sep, text = hint.group(1), rest
-        if not text.strip():
+        sep, same_bytes = hint.group(1), False
+        text = "" if newline < 0 else text[newline + 1 :]
+        if not text or text.isspace():
             raise UnreadableFile("The file is empty.", EMPTY_FIX)
     else:  # the header is the first line with anything on it
-        sep = _separator(next((line for line in io.StringIO(text) if line.strip()), ""))
+        sep = _separator(_first_line_with_text(text))
+    data = content if same_bytes else text.encode("utf-8")
     try:
-        frame = _read_text_table(text, sep, None)
+        frame = _read_text_table(data, sep, None)
     except Exception:  # polars raises several kinds; the most common is a row with extra cells
         try:
-            frame = _read_text_table(text, sep, _widest_record(text, sep))
+            frame = _read_text_table(data, sep, _widest_record(text, sep))
         except Exception as err:
             row = _unclosed_quote_row(text, sep)
             raise UnreadableFile(
@@ -222,17 +238,29 @@ def read_csv(content: bytes, file_name: str = "upload.csv") -> RawTable:
     return _split_header(frame, encoding=encoding, separator=sep)
 
 
+def _filled(column: str) -> pl.Expr:
+    return (pl.col(column).str.strip_chars().str.len_chars() > 0).fill_null(False)
+
+
+def _first_filled_row(frame: pl.DataFrame) -> int | None:
+    """The first row with anything in it: looked for near the top first, where it nearly always
+    is, so a large file is not scanned in full."""
+    for rows in (100, None):
+        part = frame if rows is None else frame.head(rows)
+        found = part.select(
+            pl.any_horizontal(_filled(c) for c in part.columns).arg_true().first()
+        ).item()
+        if found is not None or rows is None or part.height < rows:
+            return found
+    return None
+
+
 def _split_header(frame: pl.DataFrame, **info: str | list[str]) -> RawTable:
     """The first row with anything in it is the header; rows keep their spreadsheet numbers."""
     if frame.height == 0 or frame.width == 0:
         raise UnreadableFile("The file is empty.", EMPTY_FIX)
     frame.columns = [f"c{i}" for i in range(frame.width)]
-    filled = frame.select(
-        pl.any_horizontal(pl.col(c).str.strip_chars().str.len_chars() > 0 for c in frame.columns)
-        .fill_null(False)
-        .arg_true()
-        .first()
-    ).item()
+    filled = _first_filled_row(frame)
     if filled is None:
         raise UnreadableFile("The file is empty.", EMPTY_FIX)
     header = [
@@ -240,10 +268,10 @@ def _split_header(frame: pl.DataFrame, **info: str | list[str]) -> RawTable:
     ]
     cells = frame.slice(filled + 1)
     # A column with no heading and no values (spare formatting, trailing separators) is nothing.
-    has_values = cells.select(
-        (pl.col(c).str.strip_chars().str.len_chars() > 0).any().alias(c) for c in cells.columns
-    ).row(0)
-    keep = [i for i, name in enumerate(header) if name or has_values[i]]
+    unnamed = [c for c, name in zip(cells.columns, header, strict=True) if not name]
+    has_values = cells.select(_filled(c).any().alias(c) for c in unnamed).row(0) if unnamed else ()
+    with_values = {c for c, filled_in in zip(unnamed, has_values, strict=True) if filled_in}
+    keep = [i for i, name in enumerate(header) if name or f"c{i}" in with_values]
     cells = (
         cells.select(pl.col(f"c{i}").alias(f"c{j}") for j, i in enumerate(keep))
         .with_row_index("row_number", offset=filled + 2)

@@ -21,6 +21,7 @@ from metrics.datasets import Column, ColumnType, Dataset
 from metrics.ingest import cells, privacy
 from metrics.ingest.reader import RawTable
 from metrics.ingest.rules import row_rules
+from metrics.periods import PeriodType
 
 PROBLEM_SCHEMA: dict[str, pl.DataType] = {
     "row": pl.Int64(),
@@ -33,6 +34,11 @@ EARLIEST_DATE = dt.date(1990, 1, 1)
 PRIVACY_FIX = privacy.PRIVACY_FIX
 # Sorting key for problems: the whole file first, then row by row, left to right.
 _ORDER = "_order"
+_TYPES: dict[ColumnType, pl.DataType] = {
+    ColumnType.date: pl.Date(),
+    ColumnType.integer: pl.Int64(),
+    ColumnType.number: pl.Float64(),
+}
 
 
 @dataclass
@@ -160,6 +166,8 @@ class Check:
     bad: pl.Expr  # over raw `name` and typed `name__t`
     problem: str | pl.Expr
     fix: str
+    # true wherever `bad` can be: a cheaper test that narrows the rows `bad` is tried on
+    screen: pl.Expr | None = None
 
 
 def _rows_sharing(key: pl.Expr) -> pl.Expr:
@@ -234,12 +242,17 @@ def _column_checks(col: Column, today: dt.date) -> list[Check]:
                 f"This text is longer than {col.max_length} characters.",
                 "Shorten it; long notes belong in the commentary, not the data file.",
             ))  # fmt: skip
-            checks += [Check(bad, what, PRIVACY_FIX) for bad, what in privacy.value_checks(col)]
+            screen = privacy.could_identify(raw)
+            checks += [
+                Check(bad, what, PRIVACY_FIX, screen) for bad, what in privacy.value_checks(col)
+            ]
     if col.unique:
         checks.append(Check(
             present & raw.is_duplicated(),
             pl.format("This reference appears on more than one row (rows {}).", _rows_sharing(raw)),
             "Each row needs its own reference: remove the duplicate row or correct the reference.",
+            # equal texts have equal hashes, and numbers are much quicker to compare
+            screen=raw.hash().is_duplicated(),
         ))  # fmt: skip
     return checks
 
@@ -281,6 +294,118 @@ def period_key_expr(ds: Dataset) -> pl.Expr:
     return periods.label_expr(pl.col(ds.period_column), ds.period_type)
 
 
+def _blank(column: str) -> pl.Expr:
+    return pl.col(column).is_null() | (pl.col(column).str.strip_chars().str.len_chars() == 0)
+
+
+def _without_blank_rows(cells_frame: pl.DataFrame, cell_cols: list[str]) -> pl.DataFrame:
+    """The rows with something in at least one cell.
+
+    A blank row is blank in its first cell, so only the (usually few) rows whose first cell is
+    blank are checked across every column.
+    """
+    if not cell_cols:
+        return cells_frame.clear()
+    candidates = cells_frame.filter(_blank(cell_cols[0]))
+    blank = candidates.filter(pl.all_horizontal(_blank(c) for c in cell_cols))
+    if blank.height == 0:
+        return cells_frame
+    return cells_frame.filter(~pl.col("row_number").is_in(blank.get_column("row_number")))
+
+
+@dataclass
+class _Read:
+    """How one template column of the file reads, and which of its checks any cell fails.
+
+    Most columns hold few distinct cells (dates, choices, ages), so they are cleaned, parsed and
+    checked once per distinct cell (`lookup`), and the typed value is mapped back to every row.
+    Text columns, whose cells are mostly distinct, are checked row by row.
+    """
+
+    col: Column
+    source: str  # the file's cell column (c0, c1, ...)
+    position: int
+    checks: list[Check]
+    lookup: pl.DataFrame | None = None  # one row per distinct cell: typed value, failed checks
+
+    @property
+    def name(self) -> str:
+        return self.col.name
+
+    @property
+    def cell(self) -> str:
+        """The cell as written in the file, in the working frame."""
+        return f"{self.col.name}__cell"
+
+    @property
+    def by_distinct_cell(self) -> bool:
+        # a unique column's check needs the other rows, so it is read row by row
+        return self.col.type is not ColumnType.text and not self.col.unique
+
+    def lookup_plan(self, cells_frame: pl.DataFrame, period: PeriodType | None) -> pl.LazyFrame:
+        """Every distinct cell, cleaned, typed, checked (and its period, for the period column)."""
+        typed = f"{self.name}__t"
+        return (
+            cells_frame.lazy()
+            .select(pl.col(self.source).unique().alias("_cell"))
+            .with_columns(_clean("_cell").alias(self.name))
+            .with_columns(cells.typed(self.col, pl.col(self.name)).alias(typed))
+            .with_columns(
+                (pl.col(self.name).is_not_null() & pl.col(typed).is_null()).alias("_unreadable"),
+                *(c.bad.fill_null(False).alias(f"_bad{k}") for k, c in enumerate(self.checks)),
+                *([] if period is None else [periods.label_expr(pl.col(typed), period)
+                                             .alias("_period")]),
+            )
+        )  # fmt: skip
+
+    def typed(self) -> pl.Expr:
+        """Each row's typed value, from the file's cell column."""
+        dtype = _TYPES.get(self.col.type, pl.String())
+        if self.lookup is None:
+            return cells.typed(self.col, _clean(self.source))
+        known = self.lookup.filter(pl.col("_cell").is_not_null())
+        if dtype == pl.String() and known.get_column("_cell").equals(
+            known.get_column(f"{self.name}__t"), check_names=False
+        ):
+            return pl.col(self.source)  # every cell is already its value: nothing to map
+        return self.mapped(f"{self.name}__t", dtype)
+
+    def mapped(self, target: str, dtype: pl.DataType, column: str | None = None) -> pl.Expr:
+        """The lookup's `target` for each row's cell (in the file's column, or in `column`)."""
+        assert self.lookup is not None
+        known = self.lookup.filter(pl.col("_cell").is_not_null())
+        return pl.col(column or self.source).replace_strict(
+            known.get_column("_cell"), known.get_column(target), default=None, return_dtype=dtype
+        )
+
+    def fails(self, k: int) -> bool:
+        """Whether any cell may fail check k (a column read row by row always may)."""
+        return self.lookup is None or bool(self.lookup.get_column(f"_bad{k}").any())
+
+    def failing(self, k: int) -> pl.Expr:
+        """True for the rows whose cell fails check k."""
+        if self.lookup is None:
+            return self.checks[k].bad.fill_null(False)
+        return self.cells_in(f"_bad{k}")
+
+    def cells_in(self, mask: str) -> pl.Expr:
+        """True for rows whose cell is one of the lookup's cells where `mask` is true."""
+        assert self.lookup is not None
+        hits = self.lookup.filter(pl.col(mask)).get_column("_cell")
+        inside = pl.col(self.cell).is_in(hits.drop_nulls().implode()).fill_null(False)
+        return inside | pl.col(self.cell).is_null() if hits.null_count() else inside
+
+    def readable(self) -> pl.Expr:
+        """False where the cell has something in it that does not read as the column's type."""
+        if self.lookup is None or not self.lookup.get_column("_unreadable").any():
+            return pl.lit(True)
+        return ~self.cells_in("_unreadable")
+
+
+def _as_written(read: _Read | None) -> pl.Expr:
+    return pl.lit(None, dtype=pl.String) if read is None else pl.col(read.source)
+
+
 def validate(
     ds: Dataset,
     table: RawTable,
@@ -293,33 +418,86 @@ def validate(
 
     `aggregate_types` maps indicator ids that take counted values to their period type;
     `aggregate_measures` maps them to "count" or "rate".
+
+    Three polars passes over the file: check each column's distinct cells (or, for text, each
+    cell); build the typed rows; gather the problems. A check that no cell fails costs nothing
+    in the last pass, so a large good file is read little more than once.
     """
     letters = [table.column_letter(i) for i in range(len(table.header))]
     head = check_header(ds, table.header, table.header_row, letters)
-    frames: list[pl.LazyFrame] = []
     cell_cols = [c for c in table.cells.columns if c != "row_number"]
-    non_blank = pl.any_horizontal(
-        pl.col(c).str.strip_chars().str.len_chars() > 0 for c in cell_cols
-    ) if cell_cols else pl.lit(False)  # fmt: skip
-    present = [c for c in ds.columns if c.name in head.positions]
-    lf = (
-        table.cells.lazy()
-        .filter(non_blank.fill_null(False))
+    cells_frame = _without_blank_rows(table.cells, cell_cols)
+    reads = {
+        c.name: _Read(c, f"c{head.positions[c.name]}", head.positions[c.name],
+                      _column_checks(c, today))
+        for c in ds.columns
+        if c.name in head.positions
+    }  # fmt: skip
+
+    # 1. The distinct cells of each column that is not text, read and checked.
+    by_cell = [r for r in reads.values() if r.by_distinct_cell]
+    plans = [
+        r.lookup_plan(cells_frame, ds.period_type if r.name == ds.period_column else None)
+        for r in by_cell
+    ]
+    for r, lookup in zip(by_cell, pl.collect_all(plans), strict=True):
+        r.lookup = lookup
+
+    # 2. Every row: the cells as written (for problems) and the typed values.
+    def typed_column(c: Column) -> pl.Expr:
+        r = reads.get(c.name)
+        return pl.lit(None, dtype=_TYPES.get(c.type, pl.String())) if r is None else r.typed()
+
+    period_read = reads.get(ds.period_column)
+    if ds.period_type is None:
+        period_key = period_key_expr(ds)
+    elif period_read is not None and period_read.lookup is not None:
+        period_key = period_read.mapped("_period", pl.String(), period_read.cell)
+    else:
+        period_key = periods.label_expr(pl.col(ds.period_column), ds.period_type)
+    work = (
+        cells_frame.lazy()
         .select(
             "row_number",
-            *(_clean(f"c{head.positions[c.name]}").alias(c.name) for c in present),
-            *(pl.lit(None, dtype=pl.String).alias(c.name) for c in ds.columns if c not in present),
+            *(_as_written(reads.get(c.name)).alias(f"{c.name}__cell") for c in ds.columns),
+            *(typed_column(c).alias(c.name) for c in ds.columns),
             *(_clean(f"c{i}").alias(f"__c{i}") for i, _ in head.extra),
             *(_clean(f"c{i}").alias(f"__c{i}") for i in head.unnamed),
         )
-        .with_columns(cells.typed(c, pl.col(c.name)).alias(f"{c.name}__t") for c in ds.columns)
+        .with_columns(period_key.alias("period_key"))
+        .collect()
     )
+    lf = work.lazy()
 
-    for col in present:
-        pos = head.positions[col.name]
-        for check in _column_checks(col, today):
+    # 3. The problems, left to right within each row.
+    frames: list[pl.LazyFrame] = []
+
+    def as_checked(r: _Read) -> pl.LazyFrame:
+        """The rows with the cleaned cell and the typed value, as the checks read them."""
+        return lf.with_columns(pl.col(r.name).alias(f"{r.name}__t"), _clean(r.cell).alias(r.name))
+
+    # Checks with a screen run only on the rows it lets through, found in one pass.
+    screened = [(r, k) for r in reads.values() if r.lookup is None
+                for k, c in enumerate(r.checks) if c.screen is not None]  # fmt: skip
+    screens = {(r.name, str(r.checks[k].screen)): (r, r.checks[k].screen) for r, k in screened}
+    passed = dict(zip(
+        screens,
+        pl.collect_all([as_checked(r).filter(s.fill_null(False)) for r, s in screens.values()]),
+        strict=True,
+    ))  # fmt: skip
+    for r in reads.values():
+        for k, check in enumerate(r.checks):
+            if not r.fails(k):
+                continue
+            rows = as_checked(r)
+            if r.lookup is None and check.screen is not None:
+                suspects = passed[(r.name, str(check.screen))]
+                if suspects.height == 0:
+                    continue  # no cell passed the screen, so none can fail the check
+                rows = suspects.lazy()
             frames.append(_select_problems(
-                lf, check.bad, col.name, pl.col(col.name), check.problem, check.fix, pos,
+                rows, r.failing(k), r.name, pl.col(r.name), check.problem, check.fix,
+                r.position,
             ))  # fmt: skip
     for i in head.unnamed:
         what, fix = (
@@ -335,41 +513,28 @@ def validate(
             lf, pl.col(f"__c{i}").is_not_null(), f"(column {letters[i]})", pl.col(f"__c{i}"),
             what, fix, i,
         ))  # fmt: skip
-
-    typed = lf.select(
-        "row_number",
-        *(pl.col(f"{c.name}__t").alias(c.name) for c in ds.columns),
-        *(pl.col(c.name).alias(f"{c.name}__raw") for c in ds.columns),
-    )
-    readable = {
-        c.name: ~(pl.col(f"{c.name}__raw").is_not_null() & pl.col(c.name).is_null())
-        for c in ds.columns
-    }
     for rule in row_rules(ds, aggregate_types, aggregate_measures):
-        if not all(r in head.positions for r in rule.reads):
+        if not all(r in reads for r in rule.reads):
             continue  # a missing column is already reported; its blanks prove nothing
-        bad = rule.bad & pl.all_horizontal(readable[r] for r in rule.reads)
+        bad = rule.bad & pl.all_horizontal(reads[r].readable() for r in rule.reads)
         frames.append(_select_problems(
-            typed, bad, rule.column, pl.col(f"{rule.column}__raw"), rule.problem, rule.fix,
+            lf, bad, rule.column, _clean(f"{rule.column}__cell"), rule.problem, rule.fix,
             head.positions.get(rule.column, 0),
         ))  # fmt: skip
-    if len(ds.key) > 1 and all(k in head.positions for k in ds.key):
+    if len(ds.key) > 1 and all(k in reads for k in ds.key):
         key = pl.struct(pl.col(k).fill_null("") for k in ds.key)
         first, *others = ds.key
         frames.append(_select_problems(
-            typed,
+            lf,
             key.is_duplicated() & pl.col(first).is_not_null(),
             " + ".join(ds.key),
-            pl.concat_str([pl.col(f"{k}__raw").fill_null("") for k in ds.key], separator=" / "),
+            pl.concat_str([_clean(f"{k}__cell").fill_null("") for k in ds.key], separator=" / "),
             pl.format(f"The same {first} and {' and '.join(others)} appear on more than one row "
                       "(rows {}).", _rows_sharing(key)),
             "Remove the duplicate row, or correct the values that should differ.",
             head.positions[first],
         ))  # fmt: skip
 
-    rows_lf = typed.select(*ds.column_names, "row_number").with_columns(
-        period_key=period_key_expr(ds)
-    )
     problems_lf = (
         pl.concat(frames, how="vertical")
         if frames
@@ -379,7 +544,8 @@ def validate(
         pl.len().alias("rows"),
         *(e for i, _ in head.extra for e in privacy.column_profile(pl.col(f"__c{i}"), f"{i}_")),
     )
-    rows, found, profile = pl.collect_all([rows_lf, problems_lf, profile_lf])
+    found, profile = pl.collect_all([problems_lf, profile_lf])
+    rows = work.select(*ds.column_names, "row_number", "period_key")
 
     records = head.problems
     facts = profile.row(0, named=True)
