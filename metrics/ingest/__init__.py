@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -97,22 +98,28 @@ def check_file(
 ) -> tuple[IngestReport, Validation | None]:
     """Read and validate without touching the database."""
     ds = datasets.get(dataset)
-    digest = hashlib.sha256(content).hexdigest()
-    if max_bytes is not None and len(content) > max_bytes:
-        return _refused(
-            dataset, file_name, digest,
-            f"The file is {_size(len(content))}; the limit is {_size(max_bytes)}.",
-            "Split it into smaller files (for example one per year) and upload each.",
-        ), None  # fmt: skip
-    try:
-        table = read_upload(content, file_name, sheet)
-    except UnreadableFile as err:
-        return _refused(dataset, file_name, digest, err.problem, err.fix, err.row), None
-    result = validate(
-        ds, table, today=today,
-        aggregate_types=aggregate_period_types(registry),
-        aggregate_measures=aggregate_measures(registry),
-    )  # fmt: skip
+    # The file's SHA-256 is worked out alongside reading it (hashlib lets go of the
+    # interpreter while it hashes): for a large file it takes a fair share of the time.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(lambda: hashlib.sha256(content).hexdigest())
+        if max_bytes is not None and len(content) > max_bytes:
+            return _refused(
+                dataset, file_name, hashing.result(),
+                f"The file is {_size(len(content))}; the limit is {_size(max_bytes)}.",
+                "Split it into smaller files (for example one per year) and upload each.",
+            ), None  # fmt: skip
+        try:
+            table = read_upload(content, file_name, sheet)
+        except UnreadableFile as err:
+            return _refused(
+                dataset, file_name, hashing.result(), err.problem, err.fix, err.row
+            ), None
+        result = validate(
+            ds, table, today=today,
+            aggregate_types=aggregate_period_types(registry),
+            aggregate_measures=aggregate_measures(registry),
+        )  # fmt: skip
+        digest = hashing.result()
     report = IngestReport(
         dataset=dataset,
         file_name=file_name,

@@ -474,7 +474,10 @@ def validate(
 
     def as_checked(r: _Read) -> pl.LazyFrame:
         """The rows with the cleaned cell and the typed value, as the checks read them."""
-        return lf.with_columns(pl.col(r.name).alias(f"{r.name}__t"), _clean(r.cell).alias(r.name))
+        typed = lf.with_columns(pl.col(r.name).alias(f"{r.name}__t"))
+        if r.col.type is ColumnType.text:
+            return typed  # text is typed by cleaning it: the column holds the cleaned cell
+        return typed.with_columns(_clean(r.cell).alias(r.name))
 
     # Checks with a screen run only on the rows it lets through, found in one pass.
     screened = [(r, k) for r in reads.values() if r.lookup is None
