@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import app_pages, auth, components, data, publication
+from dashboard import app_pages, auth, components, data, page_style, publication
 
 st.set_page_config(
     page_title=app_pages.APP_NAME,
@@ -19,6 +19,7 @@ st.set_page_config(
     # wide enough for "Priority 5: High-quality alternative provision" on one line
     initial_sidebar_state=400,
 )
+page_style.apply()  # a visible keyboard focus ring on every page, before anything can stop
 
 # Nobody gets past here without a role: sign-in (or local mode's banner), recorded in the audit.
 person = auth.gate()

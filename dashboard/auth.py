@@ -49,7 +49,7 @@ def current_user() -> str:
     return person().who or "unknown user"
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     """A name from a token or a header, shown as text: Markdown's special characters escaped,
     so that no name can turn into a link, an image or formatting."""
     return re.sub(r"([\\`*_{}\[\]()<>#!|~$])", r"\\\1", text)
@@ -65,7 +65,7 @@ def refuse(allowed: frozenset[str], what: str, role: str | None = None) -> None:
     who = person()
     checked = rules.Person(who.who, role if role is not None else who.role, who.mode)
     message = rules.refusal(checked, allowed, what)
-    shown = rules.Person(_plain(who.who), checked.role, who.mode)
+    shown = rules.Person(plain(who.who), checked.role, who.mode)
     st.error(rules.refusal(shown, allowed, what), icon=":material/lock:")
     try:
         _record(audit.REFUSED, who.who or "not signed in", message, role=checked.role, ref=None)
@@ -136,7 +136,7 @@ def _no_role(who: rules.Person) -> None:
             "(viewer, officer or admin), so nothing is shown. Ask the SEND data team for access."
         )
 
-    st.error(message(_plain(who.who)), icon=":material/lock:")
+    st.error(message(plain(who.who)), icon=":material/lock:")
     if st.session_state.get(_REFUSED) != who.who:
         _record(audit.REFUSED, who.who, f"Signed in without a role: {message(who.who)}",
                 role=None, ref=None)  # fmt: skip
@@ -189,5 +189,5 @@ def sidebar_identity(who: rules.Person) -> None:
         return
     with st.sidebar:
         role = rules.ROLE_WORDS.get(who.role or "", "no role")
-        st.markdown(f"Signed in as **{_plain(who.who)}**, {role}.")
+        st.markdown(f"Signed in as **{plain(who.who)}**, {role}.")
         _sign_out_button(who)

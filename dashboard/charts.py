@@ -14,9 +14,16 @@ import textwrap
 from typing import Any
 
 import altair as alt
+
+# Altair looks pandas up in sys.modules instead of importing it, so a chart built while another
+# session's thread is half way through importing pandas (Streamlit imports it on first showing
+# a table) meets a half-made module and fails with an AttributeError (benchmarks/load.py found
+# this on a freshly started server). Importing it here makes every session wait for the import
+# to finish before it builds a chart.
+import pandas  # noqa: F401
 import polars as pl
 
-from metrics import comparators, periods, spc, summaries
+from metrics import comparators, disclosure, periods, spc, summaries
 from metrics.registry import Indicator, IndicatorType, Unit
 from metrics.status import STYLES, Status, better_sign, reference_expr
 
@@ -141,10 +148,25 @@ def _rows(
     return lf.filter(which).sort("period_start", "breakdown_group").collect()
 
 
+def _value_words(frame: pl.DataFrame, indicator: Indicator) -> pl.Expr:
+    """Each row's value in words: as published (`c`) for rows from disclosure.suppress_results."""
+    if summaries.is_published(frame):
+        return summaries.published_value_expr(indicator)
+    return summaries.value_text_expr(indicator)
+
+
+def withheld(rows: pl.DataFrame) -> bool:
+    """Whether any of these rows (from disclosure.suppress_results) holds a number back."""
+    flags = [c for c in disclosure.FLAG_COLUMNS if c in rows.columns]
+    if not flags or rows.height == 0:
+        return False
+    return bool(rows.select(pl.any_horizontal(pl.col(c).is_not_null() for c in flags).any()).item())
+
+
 def _with_texts(frame: pl.DataFrame, indicator: Indicator) -> pl.DataFrame:
     """Formatted words for tooltips and labels, in one pass over the frame."""
     return frame.with_columns(
-        value_text=summaries.value_text_expr(indicator),
+        value_text=_value_words(frame, indicator),
         interval_text=summaries.interval_text_expr().fill_null(""),
         status_text=summaries.status_text_expr(indicator),
         note=pl.col("note").fill_null(""),
@@ -219,8 +241,16 @@ def _trajectory_frame(indicator: Indicator) -> pl.DataFrame:
 
 
 def _trend_frame(indicator: Indicator, rows: pl.DataFrame) -> pl.DataFrame:
-    """Headline rows plus any trajectory periods, with their words, in one frame."""
-    frame = _with_texts(rows, indicator).with_columns(has_result=pl.lit(True))
+    """Headline rows plus any trajectory periods, with their words, in one frame.
+
+    `gap_text` marks a period without a value: `c` where the figure is held back as published
+    (as the tables show it), 'no figure' where there is none.
+    """
+    held = pl.col("value_flag").is_not_null() if "value_flag" in rows.columns else pl.lit(False)
+    frame = _with_texts(rows, indicator).with_columns(
+        has_result=pl.lit(True),
+        gap_text=pl.when(held).then(pl.lit(disclosure.SUPPRESSED)).otherwise(pl.lit("no figure")),
+    )
     if not indicator.trajectory:
         return frame.with_columns(trajectory=pl.lit(None, dtype=pl.Float64))
     traj = _trajectory_frame(indicator)
@@ -340,13 +370,18 @@ def trend_chart(
         .properties(name="points"),
     ]
     if rows.get_column("value").is_null().any():
-        layers.append(
-            measured.transform_filter("!isValid(datum.value)")
-            .mark_text(text="no figure", fontSize=LABEL_FONT, color=GREY, baseline="bottom", dy=-4)
-            .encode(x=x, y=alt.datum(0), tooltip=tooltip)
-            .properties(name="no_value")
-        )
-        legend_words.append("'no figure': no value for that period (see its note)")
+        gaps = set(frame.filter(pl.col("has_result") & pl.col("value").is_null())["gap_text"])
+        marks = {"fontSize": LABEL_FONT, "color": GREY, "baseline": "bottom", "dy": -4}
+        gap = measured.transform_filter("!isValid(datum.value)")
+        if len(gaps) == 1:  # one kind of gap: the same words at each
+            gap = gap.mark_text(text=next(iter(gaps)), **marks).encode(x=x, y=alt.datum(0))
+        else:
+            gap = gap.mark_text(**marks).encode(x=x, y=alt.datum(0), text="gap_text:N")
+        layers.append(gap.encode(tooltip=tooltip).properties(name="no_value"))
+        if "no figure" in gaps:
+            legend_words.append("'no figure': no value for that period (see its note)")
+        if disclosure.SUPPRESSED in gaps:
+            legend_words.append(f"'{disclosure.SUPPRESSED}': suppressed to protect privacy")
     description = summaries.chart_description(indicator, results)
     if lines is not None:
         description += " " + _comparator_description(indicator, lines)
@@ -569,13 +604,17 @@ def population_chart(
 ) -> alt.LayerChart | None:
     """The share of the population in each group at the latest period, labelled % and count.
 
-    For a rate the group's size is its denominator; for a count, its value.
+    For a rate the group's size is its denominator; for a count, its value. Shares add up to
+    a whole, which a held-back count would make false: with any count of the period suppressed
+    (rows from disclosure.suppress_results) there is no chart, and the table shows `c`.
     """
     rows = _rows(results, indicator, breakdown=breakdown)
     if rows.height == 0:
         return None
     size = "denominator" if indicator.type in summaries.RATE_TYPES else "value"
     latest = rows.filter(pl.col("period_start") == pl.col("period_start").max())
+    if withheld(latest):
+        return None
     frame = latest.with_columns(count=pl.col(size).fill_null(0)).with_columns(
         total=pl.col("count").sum()
     )
@@ -646,6 +685,8 @@ def bands_chart(
         return None
     rows = rows.filter(pl.col("period") == period)
     if rows.height == 0 or (rows.get_column("numerator").fill_null(0) == 0).all():
+        return None
+    if withheld(rows):  # the bands add up to a whole, which a held-back count would make false
         return None
     labels = [band.label for band in indicator.source.bands] or rows.get_column(
         "breakdown_group"
@@ -978,18 +1019,27 @@ def chart_table(
     comparators: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The table view of the trend chart, one row per period, with readable column names;
-    with `comparators`, a column each for England, the region and the comparison group."""
+    with `comparators`, a column each for England, the region and the comparison group.
+
+    Rows from `disclosure.suppress_results` show as published: `c` for a held-back number and
+    a Footnote column saying why.
+    """
     rows = _rows(results, indicator)
     is_rate = indicator.type in summaries.RATE_TYPES
+    published = summaries.is_published(rows)
     value = (
         pl.when(pl.col("value").is_null())
-        .then(pl.lit(summaries.NO_VALUE))
+        .then(pl.col("published_value") if published else pl.lit(summaries.NO_VALUE))
         .otherwise(summaries.percent_expr(pl.col("value")))
         if is_rate
-        else summaries.value_text_expr(indicator)
+        else _value_words(rows, indicator)
     )
     columns: dict[str, pl.Expr] = {"Period": pl.col("period"), "Value": value}
-    if is_rate:
+    if is_rate and published:
+        columns["Number"] = pl.col("published_numerator").fill_null("")
+        columns["Out of"] = pl.col("published_denominator").fill_null("")
+        columns["95% interval"] = pl.col("published_interval").fill_null("")
+    elif is_rate:
         columns["Number"] = summaries.number_expr(pl.col("numerator")).fill_null("")
         columns["Out of"] = summaries.number_expr(pl.col("denominator")).fill_null("")
         columns["95% interval"] = summaries.interval_text_expr().fill_null("")
@@ -1000,6 +1050,8 @@ def chart_table(
     columns["Status"] = summaries.status_text_expr(indicator)
     note_name = "Evidence" if indicator.type is IndicatorType.milestone else "Note"
     columns[note_name] = pl.col("note").fill_null("")
+    if published:
+        columns["Footnote"] = pl.col("footnote").fill_null("")
     table = rows.select(**columns)
     if comparators is None or comparators.height == 0:
         return table

@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard import app_pages, auth, charts, commentary_block, data, downloads
 from metrics import auth as auth_rules
-from metrics import comparators, glossary, periods, spc, status, summaries
+from metrics import comparators, disclosure, glossary, periods, spc, status, summaries, targets
 from metrics.compute.rates import BAND_BREAKDOWN
 from metrics.compute.series import COMPARISON_BREAKDOWN
 from metrics.datasets import get as get_dataset
@@ -166,25 +166,47 @@ def has_bands(indicator: Indicator, results: pl.DataFrame, period: str | None = 
 def breakdown_table(
     indicator: Indicator, results: pl.DataFrame, breakdown: str, period: str | None = None
 ) -> pl.DataFrame:
-    """A breakdown (or the bands) as a readable table: period, group, value, interval."""
+    """A breakdown (or the bands) as a readable table: period, group, value, interval; as
+    published (`c` and a footnote) for rows from `disclosure.suppress_results`."""
     rows = results.lazy().filter(
         (pl.col("indicator_id") == indicator.id) & (pl.col("breakdown") == breakdown)
     )
     if period is not None:
         rows = rows.filter(pl.col("period") == period)
+    published = summaries.is_published(results)
+    value = summaries.published_value_expr if published else summaries.value_text_expr
     columns = [
         pl.col("period").alias("Period"),
         pl.col("breakdown_group").alias("Group"),
-        summaries.value_text_expr(indicator).alias("Value"),
+        value(indicator).alias("Value"),
     ]
     if indicator.type in summaries.RATE_TYPES:
-        columns.append(summaries.interval_text_expr().fill_null("").alias("95% interval"))
+        interval = pl.col("published_interval") if published else summaries.interval_text_expr()
+        columns.append(interval.fill_null("").alias("95% interval"))
+    if published:
+        columns.append(pl.col("footnote").fill_null("").alias("Footnote"))
     return rows.sort("period_start", "breakdown_group").select(columns).collect()
 
 
 # ---------------------------------------------------------------------------------------------
 # Charts: title, description as text, table view
 # ---------------------------------------------------------------------------------------------
+
+
+WITHHELD_CHART = (
+    "No chart: as published, its figures are suppressed to protect privacy. The table shows "
+    "them as c, with a footnote saying why."
+)
+
+
+def _suppressed_in(table: pl.DataFrame) -> bool:
+    """Whether a table shows a suppressed figure (`c`)."""
+    text = [c for c, t in table.schema.items() if t == pl.String]
+    if not text:
+        return False
+    c = disclosure.SUPPRESSED
+    shown = pl.any_horizontal((pl.col(text) == c) | pl.col(text).str.starts_with(f"{c} ("))
+    return bool(table.select(shown.any()).item())
 
 
 def chart_with_table(
@@ -198,10 +220,16 @@ def chart_with_table(
     """A chart, its description as visible text, and the same data as a table.
 
     The chart's own description (its text alternative) is used when it has one. With nothing
-    to draw, the `empty` message shows instead of an empty chart frame.
+    to draw, the `empty` message shows instead of an empty chart frame; as published, a chart
+    whose figures are suppressed is not drawn, and its table (with `c`) still shows.
     """
     if spec is None:
-        empty_state(empty, "")
+        if table is None or not table.height or not _suppressed_in(table):
+            empty_state(empty, "")
+            return
+        empty_state(WITHHELD_CHART, "")
+        with st.expander(f"Table: {table_label}", expanded=True):
+            st.table(table)
         return
     own = spec.get("description")
     text = own if isinstance(own, str) and own.strip() else description
@@ -227,6 +255,18 @@ def detail_link(indicator: Indicator, label: str | None = None, period: str | No
     )
 
 
+def footnotes(row: dict[str, Any]) -> None:
+    """Under a published figure shown as c: why, in the words of `metrics.disclosure`."""
+    text = row.get("footnote")
+    if not text:
+        return
+    notes = text.split(disclosure.FOOTNOTE_SEPARATOR)
+    if len(notes) == 1:
+        st.markdown(f"**Footnote:** {notes[0]}")
+    else:
+        st.markdown("**Footnotes:**\n" + "\n".join(f"- {note}" for note in notes))
+
+
 def tile(indicator: Indicator, view: data.View) -> None:
     """One measure on the Overview: value in numbers and words, status, change, freshness."""
     results = view.results
@@ -237,19 +277,19 @@ def tile(indicator: Indicator, view: data.View) -> None:
             st.markdown(badge_html(status.Status.no_data.value), unsafe_allow_html=True)
             st.markdown(summaries.summary_sentence(indicator, None))
         else:
-            value = summaries.format_value(
-                indicator, row["value"], row["numerator"], row["denominator"]
-            )
-            when = summaries.period_short(indicator, row["period"])
+            today = view.snap.today
+            value = summaries.value_words(indicator, row)
+            when = summaries.period_short(indicator, row["period"], today)
             st.markdown(
-                f"**{html.escape(value)}** ({html.escape(when)}) · "
+                f"**{html.escape(value)}**, {html.escape(when)} · "
                 f"{badge_html(row['status'], indicator)}",
                 unsafe_allow_html=True,
             )
-            st.markdown(summaries.summary_sentence(indicator, row))
+            footnotes(row)
+            st.markdown(summaries.summary_sentence(indicator, row, today=today))
             st.markdown(
                 f"Change since the previous period: "
-                f"{summaries.change_since_previous(indicator, results)}."
+                f"{summaries.change_since_previous(indicator, results, today)}."
             )
         freshness_line(indicator, view)
         detail_link(indicator, label=f"Trend and details: {indicator.title}")
@@ -275,7 +315,10 @@ def _target_words(indicator: Indicator) -> list[str]:
         elif target.date is not None:
             lines.append(f"**Due:** {uk_date(target.date)}.")
         if target.wording:
-            lines.append(f"Where the target comes from: {target.wording}")
+            lines.append(f"Where the target comes from: {auth.plain(target.wording)}")
+    changed = targets.change_sentence(indicator)
+    if changed:
+        lines.append(f"**◎ {auth.plain(changed)}**")
     if baseline is not None:
         unit = "%" if indicator.unit.value == "percent" else ""
         lines.append(
@@ -283,6 +326,20 @@ def _target_words(indicator: Indicator) -> list[str]:
             f"{summaries.period_short(indicator, baseline.period)}. {baseline.note}".strip()
         )
     return lines
+
+
+def typed_text_table(frame: pl.DataFrame) -> None:
+    """A table holding words people typed (reasons, names): st.table renders Markdown in its
+    cells, so they are shown as typed, never as links, images or formatting."""
+    st.table(frame.with_columns(pl.col(pl.String).map_elements(auth.plain, pl.String())))
+
+
+def target_change_notice(indicator: Indicator) -> None:
+    """Say that an admin changed the strategy's target, from what, by whom, when and why, so
+    that nobody takes the target shown for the strategy's own."""
+    changed = targets.change_sentence(indicator)
+    if changed:
+        st.info(auth.plain(changed), icon=":material/flag:")
 
 
 def methodology(indicator: Indicator, *, expanded: bool = False) -> None:
@@ -341,7 +398,7 @@ def breakdown_views(
     """
     results = view.results
     hashes = "#" * level
-    when = summaries.period_short(indicator, period)
+    when = summaries.period_short(indicator, period, view.snap.today)
     available = breakdowns_of(indicator, results)
     if EQUITY_BREAKDOWN in available:
         st.markdown(f"{hashes} Global majority and White communities")
@@ -355,6 +412,10 @@ def breakdown_views(
             table_label="global majority and White, by period",
             empty="Not enough data yet to compare global majority and White communities.",
         )
+        downloads.under_chart(
+            indicator, view, kind="equity", breakdown=EQUITY_BREAKDOWN,
+            label=f"{indicator.title}: global majority and White, by period",
+        )  # fmt: skip
     if has_bands(indicator, results, period):
         st.markdown(f"{hashes} How long it took, {when}")
         chart_with_table(
@@ -365,6 +426,10 @@ def breakdown_views(
             table_label=f"time taken, {when}",
             empty=f"No plans to show by time taken in {when}.",
         )
+        downloads.under_chart(
+            indicator, view, kind="bands", breakdown=BAND_BREAKDOWN, period=period,
+            label=f"{indicator.title}: time taken, {when}",
+        )  # fmt: skip
     shown = breakdowns_of(indicator, results, period)
     if not shown:
         if (
@@ -384,6 +449,10 @@ def breakdown_views(
                 table_label=f"by {name.lower()}, {when}",
                 empty=f"No breakdown by {name.lower()} for {when}.",
             )
+            downloads.under_chart(
+                indicator, view, kind="breakdown", breakdown=name, period=period,
+                label=f"{indicator.title} by {name.lower()}, {when}",
+            )  # fmt: skip
 
 
 def trend_block(
@@ -408,7 +477,10 @@ def trend_block(
         methodology(indicator)
         return
     status_badge(row["status"], indicator)
-    st.markdown(summaries.summary_sentence(indicator, row, with_interval=True))
+    st.markdown(
+        summaries.summary_sentence(indicator, row, with_interval=True, today=view.snap.today)
+    )
+    target_change_notice(indicator)
     comparison_words(indicator, view)
     trend(indicator, view)
     downloads.under_trend(indicator, view)
@@ -604,7 +676,8 @@ def share_link(indicator: Indicator, period: str) -> None:
     base = st.context.url
     address = f"{base.split('?')[0]}?{query}" if base else f"indicator?{query}"
     st.markdown("**Link to this view** (copy it to share exactly what you see):")
-    st.code(address, language=None)
+    # wrapped: a long address on one line would scroll sideways, out of reach of the keyboard
+    st.code(address, language=None, wrap_lines=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -695,10 +768,13 @@ def population_block(indicator: Indicator, view: data.View) -> None:
         )
         methodology(indicator)
         return
-    st.markdown(summaries.summary_sentence(indicator, row, with_interval=True))
+    today = view.snap.today
+    st.markdown(summaries.summary_sentence(indicator, row, with_interval=True, today=today))
+    footnotes(row)
     comparison_words(indicator, view)
     trend(indicator, view)
-    when = summaries.period_short(indicator, row["period"])
+    downloads.under_trend(indicator, view)
+    when = summaries.period_short(indicator, row["period"], today)
     for name in breakdowns_of(indicator, results, row["period"]):
         st.subheader(f"By {name.lower()}, {when}", anchor=False)
         chart_with_table(
@@ -708,6 +784,10 @@ def population_block(indicator: Indicator, view: data.View) -> None:
             table_label=f"by {name.lower()}, {when}",
             empty=f"No breakdown by {name.lower()} for {when}.",
         )
+        downloads.under_chart(
+            indicator, view, kind="population", breakdown=name, period=row["period"],
+            label=f"{indicator.title} by {name.lower()}, {when}",
+        )  # fmt: skip
     methodology(indicator)
     freshness_line(indicator, view)
     detail_link(indicator)
@@ -968,6 +1048,10 @@ def spc_block(
         table_label=f"{indicator.title}: values, average and process limits",
         empty="Not enough figures yet for a statistical process control chart.",
     )
+    downloads.under_chart(
+        indicator, view, kind="spc", recalculate_from=result.recalculated_from,
+        label=f"{indicator.title}: real change or noise (statistical process control)",
+    )  # fmt: skip
     with st.expander("How to read a statistical process control chart"):
         st.markdown(
             "The grey line is the average and the dashed lines are the *process limits*: the "

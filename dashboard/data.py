@@ -1,8 +1,9 @@
 """Cached data access for the pages: one place that knows about engines, caches and versions.
 
 Results are cached on (database URL, data version, today's date): the data version changes with
-every upload or roll back, so a new upload shows on the next rerun, and the date is in the key
-because a milestone's status depends on the day it is judged on.
+every upload, roll back or target change, so a new upload or target shows on the next rerun, and
+the date is in the key because a milestone's status depends on the day it is judged on. The
+registry every page uses is the effective one (`metrics.targets`): the targets an admin changed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from dashboard import charts, publication
-from metrics import api, comparators, disclosure, spc, uploads
+from metrics import api, comparators, disclosure, meetings, spc, targets, uploads
 from metrics.registry import Registry
 from metrics.settings import Settings
 
@@ -47,8 +48,20 @@ def _engine(url: str) -> Engine:
     return api.engine(url)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=_KEEP)
+def _registry(url: str, targets_version: str) -> Registry:
+    return targets.effective_registry(_engine(url), api.registry())
+
+
 def registry() -> Registry:
+    """The registry with the targets in force: indicators.toml's, or an admin's change (one
+    small query says whether any target has changed since it was last read)."""
+    url = database_url()
+    return _registry(url, targets.version(_engine(url)))
+
+
+def strategy_registry() -> Registry:
+    """The registry as indicators.toml has it, with the strategy's own targets."""
     return api.registry()
 
 
@@ -68,6 +81,16 @@ def _results(url: str, version: str, today: dt.date, published: bool = False) ->
     if published:
         return disclosure.suppress_results(_results(url, version, today), registry=registry())
     return api.compute(_engine(url), registry(), on=today)
+
+
+@st.cache_data(
+    show_spinner="Working out the figures as they stood at the meeting…", max_entries=_KEEP
+)
+def _results_at(url: str, version: str, day: dt.date, published: bool = False) -> pl.DataFrame:
+    """Every result as it stood at the end of a meeting day (`metrics.meetings.results_at`)."""
+    if published:
+        return disclosure.suppress_results(_results_at(url, version, day), registry=registry())
+    return meetings.results_at(_engine(url), api.registry(), day)
 
 
 @st.cache_data(show_spinner=False, max_entries=_KEEP)
@@ -218,6 +241,11 @@ class View:
         """Every indicator's results (RESULT_SCHEMA), headline rows and breakdowns; in the
         publication view, suppressed (with `metrics.disclosure`'s flag and text columns)."""
         return _results(self.snap.url, self.snap.version, self.snap.today, self.published)
+
+    def results_at(self, day: dt.date) -> pl.DataFrame:
+        """Every result as it stood at the end of a meeting day, as `results` shows now
+        (suppressed in the publication view)."""
+        return _results_at(self.snap.url, self.snap.version, day, self.published)
 
     @cached_property
     def freshness(self) -> pl.DataFrame:

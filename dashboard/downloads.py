@@ -7,6 +7,7 @@ that leaves the building is published. Files are made only when their button is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -34,6 +35,11 @@ def _rows(indicator: Indicator, view: data.View) -> pl.DataFrame:
     return view.results.filter(pl.col("indicator_id") == indicator.id)
 
 
+def _slug(text: str) -> str:
+    """'Global majority and White' -> 'global-majority-and-white', for file names and keys."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
 def chart_buttons(
     indicator: Indicator,
     view: data.View,
@@ -41,15 +47,18 @@ def chart_buttons(
     kind: exports.ChartKind = "trend",
     name: str = "trend",
     key: str = "",
+    label: str | None = None,
     **chart_args: Any,
 ) -> None:
-    """PNG and SVG of a chart, as published."""
+    """PNG and SVG of a chart, as published. `label` names the chart on its buttons (the
+    measure's title by default); `chart_args` are `exports.chart`'s breakdown and period."""
     rows = _rows(indicator, view)
     stem = f"{indicator.id}-{name}".replace("_", "-")
     tag = key or f"{indicator.id}-{name}"
+    words = label or indicator.title
     left, right = st.columns(2)
     left.download_button(
-        f"Chart as PNG: {indicator.title}",
+        f"Chart as PNG: {words}",
         partial(_or_nothing, partial(exports.chart_png, indicator, rows, kind=kind, **chart_args)),
         file_name=f"{stem}.png",
         mime=PNG,
@@ -58,7 +67,7 @@ def chart_buttons(
         icon=":material/image:",
     )
     right.download_button(
-        f"Chart as SVG: {indicator.title}",
+        f"Chart as SVG: {words}",
         partial(_or_nothing, partial(exports.chart_svg, indicator, rows, kind=kind, **chart_args)),
         file_name=f"{stem}.svg",
         mime=SVG,
@@ -68,15 +77,27 @@ def chart_buttons(
     )
 
 
-def table_buttons(indicator: Indicator, view: data.View, *, key: str = "") -> None:
-    """The indicator's whole table (headline and breakdowns), as published, as CSV and XLSX."""
+def table_buttons(
+    indicator: Indicator,
+    view: data.View,
+    *,
+    key: str = "",
+    name: str | None = None,
+    label: str | None = None,
+    breakdown: str | None = None,
+    period: str | None = None,
+) -> None:
+    """The indicator's table as published, as CSV and XLSX: the whole table (headline and
+    breakdowns), or one breakdown's rows (of one period) behind a breakdown's chart."""
     rows = _rows(indicator, view)
-    stem = indicator.id.replace("_", "-")
-    tag = key or indicator.id
+    stem = (f"{indicator.id}-{name}" if name else indicator.id).replace("_", "-")
+    tag = key or (f"{indicator.id}-{name}" if name else indicator.id)
+    words = label or indicator.title
+    only = {"breakdown": breakdown, "period": period}
     left, right = st.columns(2)
     left.download_button(
-        f"Table as CSV: {indicator.title}",
-        partial(exports.table_csv, indicator, rows),
+        f"Table as CSV: {words}",
+        partial(exports.table_csv, indicator, rows, **only),
         file_name=f"{stem}.csv",
         mime=CSV,
         key=f"dl-csv-{tag}",
@@ -84,14 +105,45 @@ def table_buttons(indicator: Indicator, view: data.View, *, key: str = "") -> No
         icon=":material/table:",
     )
     right.download_button(
-        f"Table as Excel: {indicator.title}",
-        partial(exports.table_xlsx, indicator, rows, today=view.snap.today),
+        f"Table as Excel: {words}",
+        partial(exports.table_xlsx, indicator, rows, today=view.snap.today, **only),
         file_name=f"{stem}.xlsx",
         mime=XLSX,
         key=f"dl-xlsx-{tag}",
         on_click="ignore",
         icon=":material/table:",
     )
+
+
+def _expander(label: str) -> Any:
+    """The closed box the buttons sit in, with a line saying the files are always published."""
+    box = st.expander(f"Download: {label}", icon=":material/download:")
+    box.markdown(
+        "Files are always as published: counts below the disclosure threshold are shown "
+        "as c, whichever view is on screen."
+    )
+    return box
+
+
+def under_chart(
+    indicator: Indicator,
+    view: data.View,
+    *,
+    kind: exports.ChartKind,
+    label: str,
+    breakdown: str | None = None,
+    period: str | None = None,
+    recalculate_from: str | None = None,
+) -> None:
+    """Under a breakdown, equity, bands, population or SPC chart: the same four downloads as
+    under a trend (PNG, SVG, CSV, XLSX), of that chart and the rows behind it, as published.
+    (An SPC chart's rows are the measure's own: its table is the measure's whole table.)"""
+    name = _slug("-".join(p for p in (kind, breakdown, period) if p))
+    given = (("breakdown", breakdown), ("period", period), ("recalculate_from", recalculate_from))
+    chart_args = {k: v for k, v in given if v}
+    with _expander(label):
+        chart_buttons(indicator, view, kind=kind, name=name, label=label, **chart_args)
+        table_buttons(indicator, view, name=name, label=label, breakdown=breakdown, period=period)
 
 
 def published_figures(indicator: Indicator, view: data.View) -> None:
@@ -112,10 +164,6 @@ def published_figures(indicator: Indicator, view: data.View) -> None:
 def under_trend(indicator: Indicator, view: data.View) -> None:
     """Under a measure's trend chart: its downloads and, when publishing, its footnotes."""
     published_figures(indicator, view)
-    with st.expander(f"Download: {indicator.title}", icon=":material/download:"):
-        st.markdown(
-            "Files are always as published: counts below the disclosure threshold are shown "
-            "as c, whichever view is on screen."
-        )
+    with _expander(indicator.title):
         chart_buttons(indicator, view)
         table_buttons(indicator, view)

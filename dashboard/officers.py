@@ -55,6 +55,10 @@ _CHECKED = "upload_checked"
 _PREVIEWED = "upload_previewed"
 _SHEETS = "upload_sheets"
 TABLE_ROWS = 500  # more problems than this show in a scrolling table (and the CSV download)
+# pixels: the upload list's header and a typical row (rows wrap to two to five lines); at most
+# about ten rows' worth shows at once, the rest scrolls
+BATCH_HEADER_HEIGHT, BATCH_ROW_HEIGHT = 45, 75
+BATCH_TABLE_MAX_HEIGHT = BATCH_HEADER_HEIGHT + 10 * BATCH_ROW_HEIGHT
 
 
 def _uploader_key() -> str:
@@ -305,7 +309,11 @@ def freshness_list(freshness: pl.DataFrame) -> None:
 
 def batch_list(batches: pl.DataFrame) -> None:
     """Every upload, newest first, and the full fingerprint of each file."""
-    st.table(uploads.batch_rows(batches))
+    # The list grows with every upload and is wider than the page beside the menu: a table of
+    # fixed height is a scrolling region that Tab reaches (Streamlit gives a table with a height
+    # tabindex, a region role and a name), with its header row kept in view.
+    height = min(BATCH_TABLE_MAX_HEIGHT, BATCH_HEADER_HEIGHT + BATCH_ROW_HEIGHT * batches.height)
+    st.table(uploads.batch_rows(batches), height=height)
     with st.expander("Full SHA-256 fingerprint of each uploaded file"):
         st.markdown(
             "A file's SHA-256 fingerprint changes if even one character of it changes, so it "

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import polars as pl
 from sqlalchemy.engine import Engine
 
-from metrics import comparators, datasets, ingest, official
+from metrics import comparators, datasets, ingest, official, targets
 from metrics import compute as calculators
 from metrics.compute.frames import needed_columns
-from metrics.db import store
+from metrics.db import store, target_store
 from metrics.registry import Registry, load
 from metrics.settings import PROJECT_ROOT, get_settings
 
@@ -32,6 +32,8 @@ def today() -> dt.date:
 
 @cache
 def registry() -> Registry:
+    """The registry as indicators.toml has it, with the strategy's own targets. Status is
+    judged by `targets.effective_registry`, which has the targets an admin changed."""
     return load()
 
 
@@ -50,13 +52,17 @@ def datasets_used(reg: Registry) -> list[str]:
 READERS = 2  # datasets read at once: the database's work on one overlaps decoding another
 
 
-def load_frames(eng: Engine, reg: Registry) -> dict[str, pl.LazyFrame]:
+def load_frames(
+    eng: Engine, reg: Registry, *, as_of: dt.datetime | None = None
+) -> dict[str, pl.LazyFrame]:
     """The current rows of every dataset the registry reads, only the columns its indicators
-    use. The largest datasets are read first, a few at once, each in its own connection."""
+    use (`as_of`: the rows current at that moment, UTC). The largest datasets are read first,
+    a few at once, each in its own connection."""
 
     def read(name: str) -> pl.LazyFrame:
         with eng.connect() as conn:
-            return store.read_active(conn, name, needed_columns(reg.indicators, name)).lazy()
+            columns = needed_columns(reg.indicators, name)
+            return store.read_active(conn, name, columns, as_of=as_of).lazy()
 
     with eng.connect() as conn:
         sizes = store.active_row_counts(conn)
@@ -72,10 +78,13 @@ def compute(
     indicator: str | None = None,
     period: str | None = None,
     on: dt.date | None = None,
+    as_of: dt.datetime | None = None,
 ) -> pl.DataFrame:
-    """Every indicator's results (or one indicator's, or one period's)."""
-    reg = reg or registry()
-    frames = load_frames(eng, reg)
+    """Every indicator's results (or one indicator's, or one period's), judged against the
+    targets in force (`targets.effective_registry`) unless a registry is given. `as_of` (UTC)
+    computes from the data as it stood at that moment (`store.current_at`)."""
+    reg = reg or targets.effective_registry(eng)
+    frames = load_frames(eng, reg, as_of=as_of)
     when = on or today()
     if indicator is not None:
         out = calculators.compute_indicator(
@@ -89,8 +98,9 @@ def compute(
 
 
 def data_version(eng: Engine) -> str:
+    """Changes whenever an upload, a roll back or a target change changes any figure or status."""
     with eng.connect() as conn:
-        return store.data_version(conn)
+        return f"{store.data_version(conn)}|targets {target_store.version(conn)}"
 
 
 def seed(

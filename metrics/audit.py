@@ -28,6 +28,7 @@ UPLOAD = "upload"
 ROLL_BACK = "roll_back"
 COMMENTARY = "commentary"
 TARGET_CHANGE = "target_change"
+MEETING_DATE = "meeting_date"
 ACTIONS = AUDIT_ACTIONS
 # An icon plus words for each kind of event, so the list never rests on colour.
 ACTION_WORDS = {
@@ -38,6 +39,7 @@ ACTION_WORDS = {
     ROLL_BACK: "↺ Upload rolled back",
     COMMENTARY: "✎ Commentary saved",
     TARGET_CHANGE: "◎ Target changed",
+    MEETING_DATE: "▦ Board meeting date recorded",
 }
 MAX_DETAIL = 2_000  # characters: a sentence, not a copy of the data
 MAX_WHO = 200

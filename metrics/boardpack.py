@@ -38,7 +38,7 @@ from fpdf.fonts import FontFace, TextStyle
 from fpdf.outline import TableOfContents
 from sqlalchemy.engine import Engine
 
-from metrics import commentary, datasets, disclosure, exports, periods, summaries
+from metrics import commentary, datasets, disclosure, exports, periods, summaries, targets
 from metrics.periods import PeriodType
 from metrics.registry import Indicator, IndicatorType, Registry
 from metrics.status import Status
@@ -77,8 +77,10 @@ class Measure:
     priority: str
     row: dict[str, Any] | None  # its latest published headline row, or None
     value_text: str
+    period_text: str  # the latest row's period: '2026 so far (to 27 November)', or ''
     status_text: str
     sentence: str
+    target_change: str | None  # that an admin changed the strategy's target, and why
     chart_png: bytes | None
     chart_svg: str | None
     alt_text: str
@@ -139,11 +141,7 @@ def _value_words(indicator: Indicator, row: dict[str, Any] | None) -> str:
     """'83.3% (5 of 6)', 'c (c of 5)', '12', 'In progress', 'no value'."""
     if row is None:
         return "no data yet"
-    text = row.get("published_value") or summaries.NO_VALUE
-    num, den = row.get("published_numerator"), row.get("published_denominator")
-    if indicator.type in summaries.RATE_TYPES and num is not None and den is not None:
-        return f"{text} ({num} of {den})"
-    return text
+    return summaries.value_words(indicator, row)
 
 
 def _data_table(indicator: Indicator, rows: pl.DataFrame) -> pl.DataFrame:
@@ -206,10 +204,13 @@ def _source_title(indicator: Indicator) -> str:
         return indicator.source.dataset
 
 
-def _data_date(indicator: Indicator, row: dict[str, Any] | None, uploads: dict[str, Any]) -> str:
+def _data_date(
+    indicator: Indicator, row: dict[str, Any] | None, uploads: dict[str, Any], today: dt.date
+) -> str:
     parts = []
     if row is not None:
-        parts.append(f"latest period {periods.describe(row['period'], indicator.period_type)}")
+        latest = periods.describe(row["period"], indicator.period_type, today=today)
+        parts.append(f"latest period {latest}")
     last = uploads.get(indicator.source.dataset)
     parts.append(f"last upload {summaries.uk_date(last)}" if last else "no upload yet")
     return summaries.upper_first("; ".join(parts))
@@ -222,6 +223,7 @@ def _measure(
     notes: pl.DataFrame,
     uploads: dict[str, Any],
     action_plan: pl.DataFrame,
+    today: dt.date,
 ) -> Measure:
     rows = published.filter(
         (pl.col("indicator_id") == indicator.id) & (pl.col("period_start") <= cutoff)
@@ -242,8 +244,10 @@ def _measure(
         priority=indicator.priority,
         row=row,
         value_text=_value_words(indicator, row),
+        period_text=summaries.period_short(indicator, row["period"], today) if row else "",
         status_text=summaries.status_text(row["status"] if row else None, indicator),
-        sentence=summaries.summary_sentence(indicator, row),
+        sentence=summaries.summary_sentence(indicator, row, today=today),
+        target_change=targets.change_sentence(indicator),
         chart_png=png,
         chart_svg=svg,
         alt_text=alt_text,
@@ -251,7 +255,7 @@ def _measure(
         commentary_html=commentary.to_html(said) if said else None,
         footnotes=_footnotes(headline),
         source=_source_title(indicator),
-        data_date=_data_date(indicator, row, uploads),
+        data_date=_data_date(indicator, row, uploads, today),
         table=_data_table(indicator, headline),
     )
 
@@ -288,10 +292,10 @@ def build(
     measures = []
     for done, indicator in enumerate(chosen):
         report(0.05 + 0.85 * done / max(len(chosen), 1), f"Drawing {indicator.title}")
-        measures.append(_measure(indicator, published, cutoff, notes, uploads, action_plan))
+        measures.append(_measure(indicator, published, cutoff, notes, uploads, action_plan, when))
     pack = BoardPack(
         period=period,
-        period_words=periods.describe(period, kind),
+        period_words=periods.describe(period, kind, today=when),
         cutoff=cutoff,
         produced=when,
         threshold=t,
@@ -392,8 +396,8 @@ def _glance_table(pdf: FPDF, pack: BoardPack) -> None:
     ) as table:
         table.row(["Priority", "Measure", "Latest value", "Status"])
         for m in pack.measures:
-            when = summaries.period_short(m.indicator, m.row["period"]) if m.row else "no data yet"
-            table.row([m.priority, m.indicator.title, f"{m.value_text} ({when})", m.status_text])
+            when = m.period_text or "no data yet"
+            table.row([m.priority, m.indicator.title, f"{m.value_text}, {when}", m.status_text])
 
 
 def _pdf_measure(pdf: FPDF, m: Measure) -> None:
@@ -403,6 +407,8 @@ def _pdf_measure(pdf: FPDF, m: Measure) -> None:
     _label(pdf, "Status", m.status_text)
     _label(pdf, "Latest value", m.value_text)
     _paragraph(pdf, m.sentence)
+    if m.target_change:
+        _paragraph(pdf, m.target_change, style="B")
     pdf.ln(1)
     if m.chart_png is not None:
         width, height = _png_size(m.chart_png)
@@ -520,6 +526,7 @@ def _html_measure(m: Measure) -> str:
         f'<h3 id="{m.anchor}-h">{_e(m.indicator.title)}</h3>',
         f'<p class="status">Status: {_e(m.status_text)}. Latest value: {_e(m.value_text)}.</p>',
         f"<p>{_e(m.sentence)}</p>",
+        *([f"<p><strong>{_e(m.target_change)}</strong></p>"] if m.target_change else []),
         m.chart_svg if m.chart_svg is not None else f"<p>No chart: {_e(m.alt_text)}</p>",
         "<h4>Commentary</h4>",
         m.commentary_html or "<p>No commentary has been written for this period.</p>",
@@ -540,10 +547,7 @@ def render_html(pack: BoardPack) -> str:
             "Measure": [m.indicator.title for m in pack.measures],
             "Priority": [m.priority for m in pack.measures],
             "Latest value": [m.value_text for m in pack.measures],
-            "Period": [
-                summaries.period_short(m.indicator, m.row["period"]) if m.row else ""
-                for m in pack.measures
-            ],
+            "Period": [m.period_text for m in pack.measures],
             "Status": [m.status_text for m in pack.measures],
         }
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from metrics import api, datasets, ingest, registry, status, templates
+from metrics import api, datasets, ingest, registry, status, targets, templates, uploads
 from metrics.db import store
 from metrics.ingest import summary
 
@@ -20,6 +21,14 @@ def _emit(data: Any, fmt: str, text: str) -> None:
         print(json.dumps(data, indent=2, default=str, ensure_ascii=False))
     else:
         print(text)
+
+
+def default_who() -> str:
+    """Who the audit log records for a change made at the command line: 'cli:<login name>'."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no login name (e.g. a container's unnamed user id)
+        return "cli:unknown"
 
 
 def _table(frame: pl.DataFrame) -> str:
@@ -102,22 +111,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     except KeyError as err:
         print(err.args[0], file=sys.stderr)
         return 2
-    reg = api.registry()
-    content = path.read_bytes()
-    max_bytes = api.get_settings().max_upload_mb * 1_048_576
-    preview = None
-    if args.dry_run:
-        rep, validation = ingest.check_file(
-            args.dataset, content, path.name, reg, today=api.today(), sheet=args.sheet,
-            max_bytes=max_bytes,
-        )  # fmt: skip
-        if rep.ok and validation is not None:
-            preview = ingest.preview(eng, reg, args.dataset, validation, today=api.today())
-    else:
-        rep = ingest.ingest(
-            eng, args.dataset, content, path.name, reg, user=args.user, today=api.today(),
-            sheet=args.sheet, max_bytes=max_bytes,
-        )  # fmt: skip
+    reg = targets.effective_registry(eng)
+    # the dashboard's own path: check, then store the batch and its audit event in one go
+    checked = uploads.check(
+        args.dataset, path.read_bytes(), path.name, reg, today=api.today(), sheet=args.sheet
+    )
+    rep, preview = checked.report, None
+    if checked.ok and args.dry_run:
+        preview = uploads.preview(eng, reg, args.dataset, checked, today=api.today())
+    elif checked.ok:
+        rep.stored = uploads.store_upload(eng, args.dataset, checked, user=args.who)
     if not rep.ok:
         text = (
             f"{rep.problems.height} problem(s) found in {rep.file_name}; nothing was stored. "
@@ -150,7 +153,7 @@ def _results_for_output(frame: pl.DataFrame) -> pl.DataFrame:
 
 def cmd_compute(args: argparse.Namespace) -> int:
     eng = api.engine(args.database)
-    reg = api.registry()
+    reg = targets.effective_registry(eng)
     if args.indicator:
         try:
             reg.indicator(args.indicator)
@@ -212,9 +215,8 @@ def cmd_batches(args: argparse.Namespace) -> int:
 def cmd_rollback(args: argparse.Namespace) -> int:
     eng = api.engine(args.database)
     try:
-        with store.write_transaction(eng) as conn:
-            restored = store.rollback(conn, args.batch, by=args.user)
-    except store.RollbackError as err:
+        restored = uploads.roll_back(eng, args.batch, user=args.who)
+    except uploads.RollbackError as err:
         print(err, file=sys.stderr)
         return 1
     text = f"Batch {args.batch} rolled back." + (
@@ -236,7 +238,9 @@ def cmd_boardpack(args: argparse.Namespace) -> int:
         return 2
     eng = api.engine(args.database)
     try:
-        pack = boardpack.build(eng, api.registry(), args.period, threshold=args.threshold)
+        pack = boardpack.build(
+            eng, targets.effective_registry(eng), args.period, threshold=args.threshold
+        )
     except boardpack.BoardPackError as err:
         print(err, file=sys.stderr)
         return 2
@@ -263,7 +267,7 @@ def cmd_import_official(args: argparse.Namespace) -> int:
         return 2
     eng = api.engine(args.database)
     rep = official.import_file(
-        eng, path.read_bytes(), path.name, api.registry(), user=args.user, today=api.today(),
+        eng, path.read_bytes(), path.name, api.registry(), user=args.who, today=api.today(),
         kind=args.kind, dry_run=args.dry_run,
     )  # fmt: skip
     if not rep.ok:
@@ -290,6 +294,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--database", help="database URL (default: MEASURES_DATABASE_URL or SQLite)")
     sub = p.add_subparsers(dest="command", required=True)
 
+    def add_who(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "--who", "--user", dest="who", default=default_who(),
+            help="who is making the change, for the audit log (default: cli:<your login name>)",
+        )  # fmt: skip
+
     def add(name: str, func: Any, help_text: str, fmt: bool = True) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_text, description=help_text)
         sp.set_defaults(func=func)
@@ -308,7 +318,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument(
         "--dry-run", action="store_true", help="validate and preview the changes; store nothing"
     )
-    sp.add_argument("--user", default="command line", help="who is uploading (for the audit)")
+    add_who(sp)
     sp = add("compute", cmd_compute, "compute indicators from the stored data")
     sp.add_argument("--indicator")
     sp.add_argument("--period", help="e.g. 2024, 2024/25, 2024-25, 2024-Q1, 2024-03")
@@ -320,7 +330,7 @@ def parser() -> argparse.ArgumentParser:
     add("batches", cmd_batches, "list upload batches")
     sp = add("rollback", cmd_rollback, "roll back an upload batch")
     sp.add_argument("batch", type=int)
-    sp.add_argument("--user", default="command line")
+    add_who(sp)
     sp = add(
         "import-official", cmd_import_official,
         "import an official statistics file (Explore Education Statistics or LAIT) as comparators",
@@ -328,7 +338,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("file")
     sp.add_argument("--kind", choices=["ees", "lait"], help="the kind of file (default: detected)")
     sp.add_argument("--dry-run", action="store_true", help="check the file; store nothing")
-    sp.add_argument("--user", default="command line", help="who is importing (for the audit)")
+    add_who(sp)
     sp = add("boardpack", cmd_boardpack, "write the board pack (PDF or HTML) for a period")
     sp.add_argument("--period", required=True, help="e.g. 2025-26, 2025/26, 2025, 2025-Q3")
     sp.add_argument("--out", required=True, help="the file to write: .pdf or .html")

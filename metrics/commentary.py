@@ -17,7 +17,7 @@ import nh3
 import polars as pl
 from sqlalchemy.engine import Engine
 
-from metrics import periods
+from metrics import audit, periods, summaries
 from metrics.db import commentary_store, store
 from metrics.registry import Registry
 
@@ -89,16 +89,26 @@ def save(
     *,
     registry: Registry | None = None,
     now: dt.datetime | None = None,
+    role: str | None = None,
 ) -> int:
     """Save commentary as the next version for the indicator and period; returns the version.
+
+    The audit event is written in the same transaction: a saved version always has one.
 
     Raises CommentaryError for empty text, text over 5,000 characters, a missing author, an
     indicator not in the registry or a period label of the wrong kind.
     """
     cleaned = check(indicator_id, period, text, author, registry)
     at = (now or store.now_utc()).astimezone(dt.UTC)
+    indicator = _registry(registry).indicator(indicator_id)
     with store.write_transaction(engine) as conn:
-        return commentary_store.append(conn, indicator_id, period, cleaned, author.strip(), at)
+        version = commentary_store.append(conn, indicator_id, period, cleaned, author.strip(), at)
+        when = summaries.period_short(indicator, period)
+        detail = f"Commentary on {indicator.title}, {when}: version {version}."
+        audit.record_in(
+            conn, audit.COMMENTARY, author, detail, role=role, ref=f"{indicator_id}|{period}", at=at
+        )
+        return version
 
 
 def latest(engine: Engine, indicator_id: str | None = None) -> pl.DataFrame:

@@ -26,11 +26,11 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from dashboard import charts
-from metrics import datasets, disclosure, summaries
+from metrics import datasets, disclosure, spc, summaries
 from metrics.ingest.formulas import neutralise, neutralise_frame
 from metrics.registry import Indicator, IndicatorType
 
-ChartKind = Literal["trend", "breakdown", "equity", "bands", "population"]
+ChartKind = Literal["trend", "breakdown", "equity", "bands", "population", "spc"]
 
 WIDTH = 640  # pixels; the PNG is drawn at twice this for print
 PNG_SCALE = 2
@@ -62,12 +62,6 @@ def published_rows(
 # ---------------------------------------------------------------------------------------------
 
 
-def _hidden_in(rows: pl.DataFrame) -> bool:
-    """Whether any of these rows has a suppressed or withheld number."""
-    flagged = pl.any_horizontal(pl.col(c).is_not_null() for c in disclosure.FLAG_COLUMNS)
-    return bool(rows.select(flagged.any()).item())
-
-
 def chart(
     indicator: Indicator,
     results: pl.DataFrame | pl.LazyFrame,
@@ -77,12 +71,14 @@ def chart(
     breakdown: str | None = None,
     period: str | None = None,
     event_date: dt.date | None = None,
+    recalculate_from: str | None = None,
 ) -> alt.TopLevelMixin | None:
     """The Altair chart of suppressed rows, sized for print; None when nothing can be drawn.
 
-    "trend" is the series chart for a series indicator. The bands and population charts add
-    counts up into a whole, which a suppressed count would make false: they are not drawn
-    when any of their counts is suppressed (the table shows them as `c`).
+    "trend" is the series chart for a series indicator; "spc" the statistical process control
+    chart, its limits worked out afresh from `recalculate_from`. The bands and population charts add
+    counts up into a whole, which a suppressed count would make false: their builders draw
+    nothing when any of their counts is suppressed (the table shows them as `c`).
     """
     rows = published_rows(indicator, results, threshold)
     built: Any
@@ -98,16 +94,14 @@ def chart(
     elif kind == "equity":
         built = charts.equity_chart(indicator, rows)
     elif kind == "bands":
-        bands = rows.filter(pl.col("breakdown") == charts.BAND_BREAKDOWN)
-        if period is not None:
-            bands = bands.filter(pl.col("period") == period)
-        built = None if _hidden_in(bands) else charts.bands_chart(indicator, rows, period)
+        built = charts.bands_chart(indicator, rows, period)
     elif kind == "population":
         if breakdown is None:
             raise ValueError("A population chart needs a breakdown.")
-        groups = rows.filter(pl.col("breakdown") == breakdown)
-        latest = groups.filter(pl.col("period_start") == pl.col("period_start").max())
-        built = None if _hidden_in(latest) else charts.population_chart(indicator, rows, breakdown)
+        built = charts.population_chart(indicator, rows, breakdown)
+    elif kind == "spc":
+        analysed = spc.analyse(indicator, rows, recalculate_from=recalculate_from)
+        built = charts.spc_chart(indicator, analysed) if spc.applies(indicator) else None
     else:
         raise ValueError(f"Unknown chart kind '{kind}'.")
     if built is None:
@@ -214,16 +208,26 @@ def _one_decimal_cell(x: pl.Expr) -> pl.Expr:
 
 
 def table(
-    indicator: Indicator, results: pl.DataFrame | pl.LazyFrame, threshold: int | None = None
+    indicator: Indicator,
+    results: pl.DataFrame | pl.LazyFrame,
+    threshold: int | None = None,
+    *,
+    breakdown: str | None = None,
+    period: str | None = None,
 ) -> pl.DataFrame:
     """Every published row of an indicator (headline and breakdowns) as a table of text.
 
     Numbers are plain digits (no thousands separators) so spreadsheets read them as numbers;
     `c` marks a suppressed value and the Footnote column says why. Text is formula-safe.
+    `breakdown` (and `period`) keep one breakdown's rows (of one period), e.g. the table behind
+    a breakdown chart; suppression is still worked out over every row of the indicator.
     """
-    rows = published_rows(indicator, results, threshold).sort(
-        "period_start", "breakdown", "breakdown_group", nulls_last=False
-    )
+    rows = published_rows(indicator, results, threshold)
+    if breakdown is not None:
+        rows = rows.filter(pl.col("breakdown") == breakdown)
+    if period is not None:
+        rows = rows.filter(pl.col("period") == period)
+    rows = rows.sort("period_start", "breakdown", "breakdown_group", nulls_last=False)
     columns: dict[str, pl.Expr] = {
         "Period": pl.col("period"),
         "Breakdown": pl.col("breakdown").fill_null("All"),
@@ -258,11 +262,18 @@ def table(
 
 
 def table_csv(
-    indicator: Indicator, results: pl.DataFrame | pl.LazyFrame, threshold: int | None = None
+    indicator: Indicator,
+    results: pl.DataFrame | pl.LazyFrame,
+    threshold: int | None = None,
+    *,
+    breakdown: str | None = None,
+    period: str | None = None,
 ) -> bytes:
     """The published table as CSV: UTF-8 with a byte order mark, so Excel reads it right."""
     buffer = io.BytesIO()
-    table(indicator, results, threshold).write_csv(buffer, include_bom=True)
+    table(indicator, results, threshold, breakdown=breakdown, period=period).write_csv(
+        buffer, include_bom=True
+    )
     return buffer.getvalue()
 
 
@@ -316,12 +327,14 @@ def table_xlsx(
     threshold: int | None = None,
     *,
     today: dt.date | None = None,
+    breakdown: str | None = None,
+    period: str | None = None,
 ) -> bytes:
     """The published table as an Excel workbook: a data sheet and a notes sheet."""
     from metrics import api
 
     when = today or api.today()
-    frame = table(indicator, results, threshold)
+    frame = table(indicator, results, threshold, breakdown=breakdown, period=period)
     book = Workbook()
     data = book.active
     data.title = "data"

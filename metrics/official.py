@@ -31,13 +31,14 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy.engine import Engine
 
-from metrics import datasets, ingest
+from metrics import audit, datasets, ingest
 from metrics.db import store
 from metrics.ingest.cells import parse_number
 from metrics.ingest.reader import RawTable, UnreadableFile, read_upload
 from metrics.ingest.validate import PROBLEM_SCHEMA, problem, problem_table
 from metrics.periods import PeriodType
 from metrics.registry import Comparator, Indicator, Registry
+from metrics.uploads import rows_words
 
 DATASET = "official_values"
 KINDS = ("ees", "lait")
@@ -610,11 +611,14 @@ def import_file(
     kind: str | None = None,
     dry_run: bool = False,
     skip_if_loaded: bool = False,
+    audited: bool = True,
 ) -> OfficialReport:
     """Read, validate and (unless a dry run) store an official file as one batch.
 
     The rows go through the `official_values` validation like any upload; a problem anywhere
     stores nothing. `skip_if_loaded` leaves a file alone that is already stored, as it is.
+    The batch's audit event (an upload, by `user`) is written in the same transaction, unless
+    `audited` is False.
     """
     digest = hashlib.sha256(content).hexdigest()
     conv = convert(content, file_name, registry, kind=kind)
@@ -648,6 +652,15 @@ def import_file(
     )  # fmt: skip
     with store.write_transaction(engine) as conn:
         report.stored = store.write_batch(conn, meta, rows)
+        if audited:
+            stored = report.stored
+            audit.record_in(
+                conn, audit.UPLOAD, user,
+                f"Imported official statistics ({conv.kind.upper()}) “{meta.file_name}” as batch "
+                f"{stored.batch_id} for {', '.join(conv.indicators)}: "
+                f"{rows_words(stored.rows_added)}, replacing {rows_words(stored.rows_superseded)}.",
+                ref=str(stored.batch_id),
+            )  # fmt: skip
     return report
 
 
@@ -667,7 +680,8 @@ def import_reference(
     engine: Engine, registry: Registry, directory: Path, *, user: str, today: dt.date
 ) -> list[OfficialReport]:
     """Import every official file the registry names from a directory; already stored ones are
-    left alone."""
+    left alone. Like the demo data `seed` loads with them, they are not an officer's change,
+    so they write no audit event."""
     return [
         import_file(
             engine,
@@ -678,6 +692,7 @@ def import_reference(
             today=today,
             kind=kind,
             skip_if_loaded=True,
+            audited=False,
         )
         for kind, path in reference_files(registry, directory)
     ]

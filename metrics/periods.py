@@ -157,17 +157,42 @@ def following(label: str, period_type: PeriodType | str) -> str:
     return label_for(end + dt.timedelta(days=1), period_type)
 
 
-def describe(label: str, period_type: PeriodType | str) -> str:
-    """Plain-English name of a period, e.g. 'the 2024/25 academic year' or 'March 2024'."""
+def is_partial(label: str, period_type: PeriodType | str, today: dt.date | None) -> bool:
+    """Whether the period has begun but not yet ended on `today` (its figures are so far)."""
+    if today is None:
+        return False
+    start, end = parse(label, period_type)
+    return start <= today < end
+
+
+def so_far(label: str, period_type: PeriodType | str, today: dt.date | None) -> str:
+    """' so far (to 27 November)' while the period is under way on `today`, else ''.
+
+    The year is given when the period spans two calendar years: ' so far (to 27 November 2026)'.
+    """
+    if not is_partial(label, period_type, today):
+        return ""
+    assert today is not None
+    start, end = parse(label, period_type)
+    day = f"{today.day} {today:%B}" if start.year == end.year else f"{today.day} {today:%B %Y}"
+    return f" so far (to {day})"
+
+
+def describe(label: str, period_type: PeriodType | str, *, today: dt.date | None = None) -> str:
+    """Plain-English name of a period, e.g. 'the 2024/25 academic year' or 'March 2024'.
+
+    With `today`, a period still under way says so: '2026 so far (to 27 November)'.
+    """
     ptype = PeriodType(period_type)
-    start, _ = parse(label, ptype)
+    start, end = parse(label, ptype)
     if ptype is PeriodType.month:
-        return start.strftime("%B %Y")
-    if ptype is PeriodType.quarter:
-        end = parse(label, ptype)[1]
-        return f"{start.strftime('%B')} to {end.strftime('%B %Y')}"
-    if ptype is PeriodType.calendar_year:
-        return label
-    if ptype is PeriodType.academic_year:
-        return f"the {label} academic year"
-    return f"the {label} financial year"
+        words = start.strftime("%B %Y")
+    elif ptype is PeriodType.quarter:
+        words = f"{start.strftime('%B')} to {end.strftime('%B %Y')}"
+    elif ptype is PeriodType.calendar_year:
+        words = label
+    elif ptype is PeriodType.academic_year:
+        words = f"the {label} academic year"
+    else:
+        words = f"the {label} financial year"
+    return words + so_far(label, ptype, today)

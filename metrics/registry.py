@@ -151,6 +151,20 @@ class Target(_Strict):
         return self
 
 
+class TargetChangeNote(_Strict):
+    """An admin's change to the strategy's target, made in the dashboard (`metrics.targets`).
+
+    Only the registry `metrics.targets.effective_registry` returns carries one, never
+    indicators.toml: it lets every place that shows the target say that it was changed.
+    """
+
+    strategy: str  # the strategy's own target, in words
+    current: str  # the target now, in words
+    by: str
+    at: dt.datetime
+    reason: str
+
+
 class Baseline(_Strict):
     value: float
     period: str
@@ -223,6 +237,7 @@ class Indicator(_Strict):
     target: Target | None = None
     baseline: Baseline | None = None
     trajectory: tuple[TrajectoryPoint, ...] = ()
+    target_change: TargetChangeNote | None = None  # set by metrics.targets, never in the TOML
     min_denominator: int = 5  # below this a rate is "too few to judge"
     headline: bool = True  # shown on the Overview
     related: tuple[str, ...] = ()  # other indicators shown with this one
@@ -601,6 +616,18 @@ def _check_indicator(ind: Indicator, registry: Registry) -> list[Problem]:
                     f"(like '{periods.EXAMPLES[ind.period_type]}')",
                 )
             )
+    if ind.unit is Unit.percent:
+        problems += [
+            Problem(where=where, problem=f"trajectory {p.value:g}% for {p.period} is not "
+                    "between 0 and 100")
+            for p in ind.trajectory
+            if not 0 <= p.value <= 100
+        ]  # fmt: skip
+    if ind.target_change is not None:
+        problems.append(
+            Problem(where=where, problem="target_change is made on the dashboard's Targets "
+                    "page, not written in the registry")
+        )  # fmt: skip
     problems += _check_target(ind)
     problems += _check_comparators(ind)
     for rel in ind.related:
@@ -609,6 +636,11 @@ def _check_indicator(ind: Indicator, registry: Registry) -> list[Problem]:
                 Problem(where=where, problem=f"related indicator '{rel}' does not exist")
             )
     return problems
+
+
+def check_indicator(ind: Indicator, registry: Registry) -> list[Problem]:
+    """Every problem with one indicator in a registry, e.g. with a target an admin proposes."""
+    return _check_indicator(ind, registry)
 
 
 def check(registry: Registry) -> list[Problem]:

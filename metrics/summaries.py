@@ -176,6 +176,40 @@ def format_value(
     return frame.select(value_text_expr(indicator)).item() or NO_VALUE
 
 
+def value_words(indicator: Indicator, row: dict[str, Any]) -> str:
+    """A result row's value as shown: '80.0% (4 of 5)', '12', 'no value'; for a row from
+    `disclosure.suppress_results` whose figure is held back, its published words instead:
+    'c (c of 5)', 'c'. Never the suppressed number."""
+    if row.get("value_flag"):
+        text = row.get("published_value") or NO_VALUE
+        num, den = row.get("published_numerator"), row.get("published_denominator")
+        if indicator.type in RATE_TYPES and num is not None and den is not None:
+            return f"{text} ({num} of {den})"
+        return text
+    return format_value(indicator, row.get("value"), row.get("numerator"), row.get("denominator"))
+
+
+def is_published(frame: pl.DataFrame | pl.LazyFrame) -> bool:
+    """Whether result rows come from `disclosure.suppress_results` (and carry its words)."""
+    names = frame.collect_schema().names() if isinstance(frame, pl.LazyFrame) else frame.columns
+    return "published_value" in names
+
+
+def published_value_expr(indicator: Indicator) -> pl.Expr:
+    """`value_text_expr` for rows from `disclosure.suppress_results`: where a figure is held
+    back, its published words ('c', 'c (c of 5)') instead of 'no value'."""
+    held = pl.col("value_flag").is_not_null()
+    words = pl.col("published_value")
+    if indicator.type in RATE_TYPES:
+        num, den = pl.col("published_numerator"), pl.col("published_denominator")
+        words = (
+            pl.when(num.is_not_null() & den.is_not_null())
+            .then(pl.concat_str(words, pl.lit(" ("), num, pl.lit(" of "), den, pl.lit(")")))
+            .otherwise(words)
+        )
+    return pl.when(held).then(words).otherwise(value_text_expr(indicator))
+
+
 def _no_status(indicator: Indicator | None) -> str:
     if indicator is None or indicator.priority == "context":
         return NO_TARGET
@@ -197,11 +231,14 @@ def status_text(
     return status.label(status_value)
 
 
-def period_short(indicator: Indicator, period: str) -> str:
-    """A short name for comparisons: '2023', '2023/24', '2023-24', 'March 2024'."""
+def period_short(indicator: Indicator, period: str, today: dt.date | None = None) -> str:
+    """A short name for comparisons: '2023', '2023/24', '2023-24', 'March 2024'.
+
+    With `today`, a period still under way says so: '2026 so far (to 27 November)'.
+    """
     if indicator.period_type in (PeriodType.month, PeriodType.quarter):
-        return periods.describe(period, indicator.period_type)
-    return period
+        return periods.describe(period, indicator.period_type, today=today)
+    return period + periods.so_far(period, indicator.period_type, today)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -405,15 +442,21 @@ def _count_sentence(indicator: Indicator, row: dict[str, Any], when: str) -> str
     return f"{bare_title(indicator)}: {number_text(value)} in {when}{_ending(indicator, row)}"
 
 
-def _cumulative_sentence(indicator: Indicator, row: dict[str, Any], when: str) -> str:
+def _cumulative_sentence(
+    indicator: Indicator, row: dict[str, Any], when: str, today: dt.date | None = None
+) -> str:
     target = indicator.target
     against = ""
     if target is not None and target.value is not None:
         by = f" by {uk_date(target.date)}" if target.date else ""
         against = f", against a target of {number_text(target.value)}{by}"
+    period = row.get("period")
+    under_way = bool(period) and periods.is_partial(period, indicator.period_type, today)
+    # a running total in a period still under way runs to today, not to the period's end
+    upto = uk_date(today) if under_way and today is not None else f"the end of {when}"
     return (
         f"{number_text(row['value'])} {lower_first(bare_title(indicator))} so far "
-        f"(to the end of {when}){against}."
+        f"(to {upto}){against}."
     )
 
 
@@ -452,7 +495,9 @@ def _withheld_words(row: dict[str, Any], column: str) -> str:
     return number_text(row[column])
 
 
-def _suppressed_sentence(indicator: Indicator, row: dict[str, Any], when: str) -> str:
+def _suppressed_sentence(
+    indicator: Indicator, row: dict[str, Any], when: str, today: dt.date | None = None
+) -> str:
     """A row from `disclosure.suppress_results` whose figure is withheld: never the number."""
     title = lower_first(bare_title(indicator))
     flags = [row.get(f"{c}_flag") for c in ("numerator", "denominator", "value")]
@@ -482,7 +527,8 @@ def _suppressed_sentence(indicator: Indicator, row: dict[str, Any], when: str) -
     few = _withheld_words(row, "value")
     if indicator.type is IndicatorType.cumulative_count:
         # the sentence for a count of 0, with the count (its first word) put into words
-        rest = _cumulative_sentence(indicator, row | {"value": 0}, when).partition(" ")[2]
+        zero = row | {"value": 0}
+        rest = _cumulative_sentence(indicator, zero, when, today).partition(" ")[2]
         return upper_first(f"{few} {rest}")
     split = split_title(indicator.title, prepositions=False)
     if split is not None:
@@ -497,6 +543,7 @@ def summary_sentence(
     *,
     period_words: str | None = None,
     with_interval: bool = False,
+    today: dt.date | None = None,
 ) -> str:
     """One plain-English sentence from a headline result row.
 
@@ -504,12 +551,13 @@ def summary_sentence(
     adds the 95% interval of a rate or survey. A milestone row may carry `lead` and
     `due_date` (as the Action Plan frame does); they are used when present. A row from
     `disclosure.suppress_results` whose figure is withheld says "fewer than 5", never the number.
+    With `today`, a period still under way is called so: 'in 2026 so far (to 27 November)'.
     """
     when = period_words
     if when is None and row is not None and row.get("period"):
-        when = periods.describe(row["period"], indicator.period_type)
+        when = periods.describe(row["period"], indicator.period_type, today=today)
     if row is not None and row.get("value_flag"):
-        return _suppressed_sentence(indicator, row, when or "the latest period")
+        return _suppressed_sentence(indicator, row, when or "the latest period", today)
     if row is None or _missing(row.get("value")):
         return _no_value_sentence(indicator, row, when)
     when = when or "the latest period"
@@ -518,7 +566,7 @@ def summary_sentence(
     if indicator.type is IndicatorType.survey:
         return _survey_sentence(indicator, row, when, with_interval)
     if indicator.type is IndicatorType.cumulative_count:
-        return _cumulative_sentence(indicator, row, when)
+        return _cumulative_sentence(indicator, row, when, today)
     if indicator.type is IndicatorType.series:
         return _series_sentence(indicator, row, when)
     if indicator.type is IndicatorType.milestone:
@@ -561,12 +609,24 @@ def _judgement(indicator: Indicator, diff: float) -> str:
     return " (better)" if sign * diff > 0 else " (worse)"
 
 
-def _change(indicator: Indicator, now: dict[str, Any], before: dict[str, Any] | None) -> str:
+def _change(
+    indicator: Indicator,
+    now: dict[str, Any],
+    before: dict[str, Any] | None,
+    today: dt.date | None = None,
+) -> str:
+    """The change in words. Rows from `disclosure.suppress_results` never give a held-back
+    figure away: where either is suppressed, the change is not worked out at all."""
     if before is None:
         return "no earlier period"
     then = period_short(indicator, before["period"])
+    this = period_short(indicator, now["period"], today)
+    if now.get("value_flag"):
+        return f"not published for {this}: the figure is suppressed to protect privacy"
+    if before.get("value_flag"):
+        return f"not worked out: the figure for {then} is suppressed to protect privacy"
     if _missing(now.get("value")):
-        return f"no value this period ({period_short(indicator, now['period'])})"
+        return f"no value for {this}"
     if _missing(before.get("value")):
         return f"no value in {then} to compare with"
     new, old = float(now["value"]), float(before["value"])
@@ -586,13 +646,15 @@ def _change(indicator: Indicator, now: dict[str, Any], before: dict[str, Any] | 
     return f"{direction} {size}{_judgement(indicator, diff)} from {old_text} in {then}"
 
 
-def change_since_previous(indicator: Indicator, results: pl.DataFrame | pl.LazyFrame) -> str:
+def change_since_previous(
+    indicator: Indicator, results: pl.DataFrame | pl.LazyFrame, today: dt.date | None = None
+) -> str:
     """'up 5.0 points (better) from 75.0% in 2023', 'down 3 from 10 in 2023/24', ..."""
     rows = headline_rows(results, indicator.id)
     if rows.height == 0:
         return "no data yet"
     before = rows.row(-2, named=True) if rows.height >= 2 else None
-    return _change(indicator, rows.row(-1, named=True), before)
+    return _change(indicator, rows.row(-1, named=True), before, today)
 
 
 def _move_size(indicator: Indicator, now: float, before: float) -> float:
@@ -698,7 +760,15 @@ def chart_description(indicator: Indicator, results: pl.DataFrame | pl.LazyFrame
     first, last = texts.row(0, named=True), texts.row(-1, named=True)
     what = "Progress chart" if indicator.type is IndicatorType.milestone else "Line chart"
     per = PERIOD_AXIS_WORDS[indicator.period_type].split(" (")[0].lower()
-    if rows.height == 1:
+    every = headline_rows(frame, indicator.id)
+    if rows.height == 1 and every.height > 1:  # the other periods' figures are withheld
+        sentences = [
+            f"{what} of {lower_first(title)} by {per}, from "
+            f"{period_short(indicator, every['period'][0])} to "
+            f"{period_short(indicator, every['period'][-1])}.",
+            f"The one figure shown is {last['text']} in {period_short(indicator, last['period'])}.",
+        ]
+    elif rows.height == 1:
         sentences = [
             f"{what} of {lower_first(title)} with one {per} so far: "
             f"{last['text']} in {period_short(indicator, last['period'])}."

@@ -30,11 +30,11 @@ def test_the_menu_runs_overview_priorities_action_plan_then_more_detail() -> Non
     assert paths == [
         "overview", "priority-1", "priority-2", "priority-3", "priority-4", "priority-5",
         "action-plan", "indicator", "population", "meeting", "about", "upload", "commentary",
-        "data-audit", "audit-log",
+        "data-audit", "targets", "audit-log",
     ]  # fmt: skip
     sections = {s.url_path: s.section for s in app_pages.page_specs(REGISTRY)}
     assert sections["upload"] == sections["data-audit"] == app_pages.OFFICER_SECTION
-    assert sections["audit-log"] == app_pages.OFFICER_SECTION
+    assert sections["audit-log"] == sections["targets"] == app_pages.OFFICER_SECTION
     assert sections["about"] == app_pages.REPORTS
 
 
@@ -47,17 +47,16 @@ def test_every_page_file_exists_and_every_address_is_different() -> None:
     assert [s.url_path for s in specs if s.default] == ["overview"]
 
 
-def test_admins_see_every_page_officers_all_but_the_audit_log_and_viewers_the_reports() -> None:
+def test_admins_see_every_page_officers_all_but_targets_and_audit_and_viewers_the_reports() -> None:
     everything = [s.url_path for s in app_pages.page_specs(REGISTRY)]
 
     def menu(role: str | None) -> list[str]:
         return [s.url_path for s in app_pages.pages_for(role, REGISTRY)]
 
     assert menu(app_pages.ADMIN) == everything
-    assert menu(app_pages.OFFICER) == [p for p in everything if p != "audit-log"]
-    assert menu(app_pages.VIEWER) == [
-        p for p in everything if p not in {"upload", "commentary", "data-audit", "audit-log"}
-    ]
+    assert menu(app_pages.OFFICER) == [p for p in everything if p not in {"targets", "audit-log"}]
+    officers = {"upload", "commentary", "data-audit", "targets", "audit-log"}
+    assert menu(app_pages.VIEWER) == [p for p in everything if p not in officers]
     # nobody (not signed in, or no role here) gets no page at all
     assert menu(None) == []
 

@@ -30,9 +30,9 @@ from metrics.db import store
 from metrics.registry import load
 
 REGISTRY = load()
-# Pages only officers and admins may open, and the one only admins may open.
+# Pages only officers and admins may open, and those only admins may open.
 OFFICER_PAGES = {"upload", "data-audit"}
-ADMIN_PAGES = {"audit-log"}
+ADMIN_PAGES = {"targets", "audit-log"}
 
 
 def menu_for(role: str) -> list[str]:
@@ -40,7 +40,7 @@ def menu_for(role: str) -> list[str]:
     return [s.url_path for s in app_pages.page_specs(REGISTRY) if role in s.roles]
 
 
-PAGES = PAGE_FILES | {"audit-log": "app_pages/audit_log.py"}
+PAGES = PAGE_FILES | {"audit-log": "app_pages/audit_log.py", "targets": "app_pages/targets.py"}
 HEADER = "indicator_id,period,breakdown,breakdown_group,count,numerator,denominator\n"
 FIXED = (HEADER + "leader_advocacy_activities,2026-Q3,,,7,,\n").encode()
 

@@ -103,6 +103,18 @@ def test_each_measure_shows_its_latest_period_by_the_end_of_the_chosen_one(built
     assert shown["p3_awareness_plan"] == "2026-Q1"
 
 
+def test_a_period_still_under_way_on_the_day_of_the_pack_says_so_far(built: Built) -> None:
+    # produced 27 November 2026, for 2025-26 (to 31 March 2026): the 2026 calendar year (which
+    # starts by then) is under way; the 2025/26 academic year and 2025-26 financial year are over
+    shown = {m.indicator.id: m for m in built.pack.measures}
+    assert shown["ehc_20wk_incl_exceptions"].period_text == "2026 so far (to 27 November)"
+    assert shown["ap_children"].period_text == "2025/26"
+    assert shown["parent_carer_iag_survey"].period_text == "2025-26"
+    assert "in 2026 so far (to 27 November)" in shown["ehc_20wk_incl_exceptions"].sentence
+    assert "2026 so far (to 27 November)" in built.pdf_text
+    assert "2026 so far (to 27 November)" in built.pack.html
+
+
 def test_every_headline_measure_is_in_the_pack(built: Built) -> None:
     assert [m.indicator.id for m in built.pack.measures] == [i.id for i in HEADLINE]
     assert built.pack.summary()["measures"] == len(HEADLINE)

@@ -17,25 +17,28 @@ import io
 import json
 import os
 import secrets
-import subprocess
-import sys
 import threading
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from app_support import (  # noqa: F401 (fixtures, asked for by their short names)
-    ROOT,
-    copy_database,
-    seeded_template_fixture,
-    sqlite_url,
+from app_support import seeded_template_fixture, sqlite_url  # noqa: F401 (fixture, short name)
+from browser_support import (  # noqa: F401
+    MAIN,
+    VIEWPORT,
+    WAIT,
+    browser_fixture,
+    demo_copy,
+    free_port,
+    open_page,
+    served,
+    settled,
+    streamlit_run,
 )
 from conftest import missing
-from test_browser_pages import CHROMIUM_ARGS, PAGE_SECONDS, _free_port, _wait_until_healthy
-from test_browser_upload import FIXED, _choose_counted_values, _settled, _upload
+from test_browser_upload import FIXED, choose_counted_values, upload
 
 from dashboard import auth as app_auth
 from metrics import api, audit
@@ -46,7 +49,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning:authlib.*"),
 ]
 
-WAIT = PAGE_SECONDS * 1000
 # People known to the identity provider, with the app roles Entra ID would put in their token.
 PEOPLE = {
     "viewer": {"email": "val@council.example", "name": "Val Viewer", "roles": ["viewer"]},
@@ -56,34 +58,6 @@ PEOPLE = {
 # oauth2-proxy's header names, mapped into st.user as deploy/streamlit-production.toml does
 TRUSTED_HEADERS = {"X-Forwarded-Email": "email", "X-Forwarded-Groups": "groups"}
 GATEWAY_ROLES = {"Measures.Viewer": "viewer", "Measures.Officer": "officer"}
-
-
-@contextmanager
-def served(
-    database: Path, env: dict[str, str], *flags: str, port: int | None = None
-) -> Iterator[str]:
-    """The dashboard as deployed (`streamlit run dashboard/serve.py`) on a loopback port."""
-    port = port or _free_port()
-    command = [
-        sys.executable, "-m", "streamlit", "run", "dashboard/serve.py",
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false", *flags,
-    ]  # fmt: skip
-    env = os.environ | {"MEASURES_DATABASE_URL": sqlite_url(database)} | env
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(base, server)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.fixture(scope="module")
@@ -122,10 +96,9 @@ def oidc_app(
     identity_provider: str, seeded_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Path]]:
     """The dashboard in oidc mode, its [auth] secrets pointing at the local provider."""
-    folder = tmp_path_factory.mktemp("browser-oidc")
-    database = folder / "measures.sqlite3"
-    copy_database(seeded_template, database)
-    port = _free_port()
+    database = demo_copy(seeded_template, tmp_path_factory, "browser-oidc")
+    folder = database.parent
+    port = free_port()
     secrets_file = folder / "secrets.toml"
     secrets_file.write_text(
         "[auth]\n"
@@ -138,40 +111,24 @@ def oidc_app(
     )
     env = {"MEASURES_AUTH_MODE": "oidc", "AUTHLIB_INSECURE_TRANSPORT": "1"}
     # the redirect URI names the port, so it is chosen before the server starts
-    with served(database, env, "--secrets.files", str(secrets_file), port=port) as base:
+    # `python -m dashboard.serve` takes no secrets file, so the app starts as deployed with
+    # `streamlit run dashboard/serve.py`
+    command = streamlit_run("--secrets.files", str(secrets_file))
+    with served(database, env, command, port=port) as base:
         yield base, database
-
-
-@pytest.fixture
-def browser(chromium: Path) -> Iterator[Any]:
-    """Headless Chromium from the system; each test opens its own contexts (its own cookies)."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("Playwright for Python is not installed")
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def _opened(page: Any, address: str) -> None:
-    page.goto(address)
-    page.wait_for_selector('[data-testid="stMain"] h1', timeout=WAIT)
-    _settled(page)
 
 
 def _sign_in(browser: Any, base: str, provider: str, who: str) -> Any:
     """A fresh browser context, signed in through the provider as one of PEOPLE."""
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    _opened(page, base)
+    page = browser.new_context(viewport=VIEWPORT).new_page()
+    open_page(page, base)
     page.get_by_role("button", name=app_auth.SIGN_IN_LABEL).click()
     page.wait_for_url(f"{provider}/**", timeout=WAIT)
     # the provider's page: one button per known person
     page.get_by_role("button", name=who, exact=True).click()
     page.wait_for_url(f"{base}/**", timeout=WAIT)
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=WAIT)
-    _settled(page)
+    settled(page)
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text(f"Signed in as {PEOPLE[who]['email']}").wait_for(timeout=WAIT)
     return page
@@ -181,8 +138,8 @@ def _refused(page: Any, address: str, words: str) -> str:
     """Open an address that refuses this person; the refusal is all the page shows."""
     page.goto(address)
     page.get_by_text(words).wait_for(timeout=WAIT)
-    _settled(page)
-    return page.inner_text('[data-testid="stMain"]')
+    settled(page)
+    return page.inner_text(MAIN)
 
 
 def _menu(page: Any) -> list[str]:
@@ -216,12 +173,12 @@ def test_an_officer_signs_in_uploads_and_signs_out_and_the_audit_shows_it_all(
 
     page = _sign_in(browser, base, identity_provider, "officer")
     assert "Upload data" in " ".join(_menu(page))
-    _opened(page, f"{base}/upload")
-    _choose_counted_values(page)
-    _upload(page, "advocacy.csv", FIXED)
+    open_page(page, f"{base}/upload")
+    choose_counted_values(page)
+    upload(page, "advocacy.csv", FIXED)
     page.get_by_role("button", name="Store “advocacy.csv”").click()
     page.get_by_text("as batch").first.wait_for(timeout=WAIT)
-    _settled(page)
+    settled(page)
 
     page.get_by_role("button", name=app_auth.SIGN_OUT_LABEL).click()
     # the provider ends its session too, then sends the browser back to the dashboard
@@ -233,7 +190,7 @@ def test_an_officer_signs_in_uploads_and_signs_out_and_the_audit_shows_it_all(
 
     # an admin downloads the audit log
     admin = _sign_in(browser, base, identity_provider, "admin")
-    _opened(admin, f"{base}/audit-log")
+    open_page(admin, f"{base}/audit-log")
     with admin.expect_download() as download:
         admin.get_by_role("button", name="events as a CSV file").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
@@ -253,28 +210,28 @@ def test_an_officer_signs_in_uploads_and_signs_out_and_the_audit_shows_it_all(
 @pytest.fixture(scope="module")
 def gateway_app(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The dashboard in header mode, trusting the headers the gateway sets."""
-    database = tmp_path_factory.mktemp("browser-header") / "measures.sqlite3"
-    copy_database(seeded_template, database)
+    database = demo_copy(seeded_template, tmp_path_factory, "browser-header")
     env = {
         "MEASURES_AUTH_MODE": "header",
         "MEASURES_ROLE_CLAIM": "groups",
         "MEASURES_ROLE_MAP": json.dumps(GATEWAY_ROLES),
     }
     headers = json.dumps(TRUSTED_HEADERS)
-    with served(database, env, "--server.trustedUserHeaders", headers) as base:
+    command = streamlit_run("--server.trustedUserHeaders", headers)
+    with served(database, env, command) as base:
         yield base
 
 
 def test_behind_the_gateway_its_headers_decide_who_and_what(browser: Any, gateway_app: str) -> None:
     context = browser.new_context(
-        viewport={"width": 1280, "height": 900},
+        viewport=VIEWPORT,
         extra_http_headers={
             "X-Forwarded-Email": "ola@council.example",
             "X-Forwarded-Groups": "All.Staff,Measures.Officer",
         },
     )
     page = context.new_page()
-    _opened(page, gateway_app)
+    open_page(page, gateway_app)
 
     assert page.get_by_role("heading", name="Overview", level=1).count() == 1
     assert "Upload data" in " ".join(_menu(page))
@@ -285,10 +242,10 @@ def test_behind_the_gateway_its_headers_decide_who_and_what(browser: Any, gatewa
 def test_a_request_without_the_gateways_headers_gets_no_data(
     browser: Any, gateway_app: str
 ) -> None:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    _opened(page, gateway_app)
+    page = browser.new_context(viewport=VIEWPORT).new_page()
+    open_page(page, gateway_app)
 
-    main = page.inner_text('[data-testid="stMain"]')
+    main = page.inner_text(MAIN)
     assert "without a signed-in identity" in main
     assert page.get_by_role("heading", name="Sign in", level=1).count() == 1
     # no menu, no measures, no charts, no tables

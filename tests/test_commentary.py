@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from metrics import api, commentary
+from metrics import api, audit, commentary
 from metrics.commentary import CommentaryError
 from metrics.db.tables import commentary as commentary_table
 
@@ -157,3 +157,19 @@ def test_links_are_kept_with_noopener() -> None:
 def test_plain_text_for_the_board_pack() -> None:
     text = commentary.to_text("Plans are **on time** & improving.\n\n- one\n- two")
     assert text == "Plans are on time & improving.\n\n• one\n• two"
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit: the event is written with the version, in the same transaction
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_saved_version_has_its_audit_event_and_a_refused_one_has_none(engine: Engine) -> None:
+    save(engine, "First draft.")
+    with pytest.raises(CommentaryError):
+        save(engine, "   ")  # empty: refused, nothing written
+    events = audit.events(engine, actions=[audit.COMMENTARY])
+    assert events.select("who", "detail", "ref").rows() == [
+        ("A. Officer", f"Commentary on {REG.indicator(EHC).title}, 2025: version 1.", f"{EHC}|2025")
+    ]
+    assert events.get_column("at").to_list() == [MORNING]

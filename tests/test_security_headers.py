@@ -6,27 +6,21 @@ Content-Security-Policy without a single violation.
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from app_support import (  # noqa: F401 (fixtures, asked for by their short names)
-    ROOT,
-    copy_database,
-    seeded_template_fixture,
-    sqlite_url,
+from app_support import seeded_template_fixture  # noqa: F401 (fixtures, by their short names)
+from browser_support import (  # noqa: F401
+    app_address_fixture,
+    browser_fixture,
+    errors_shown,
+    open_page,
+    page_fixture,
 )
-from conftest import missing
-from test_browser_pages import CHROMIUM_ARGS, PAGE_SECONDS, _free_port, _wait_until_healthy
 
 from dashboard.security_headers import SecurityHeaders
 
-WAIT = PAGE_SECONDS * 1000
 EXPECTED = {
     "x-frame-options": "DENY",
     "referrer-policy": "same-origin",
@@ -112,31 +106,6 @@ def test_the_websocket_is_passed_through_untouched() -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def app_address(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard as `make run` starts it, on a free loopback port, on the demo data."""
-    database = tmp_path_factory.mktemp("headers") / "measures.sqlite3"
-    copy_database(seeded_template, database)
-    port = _free_port()
-    env = os.environ | {"MEASURES_DATABASE_URL": sqlite_url(database)}
-    command = [sys.executable, "-m", "dashboard.serve", "--server.address", "127.0.0.1",
-               "--server.port", str(port)]  # fmt: skip
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(base, server)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
 def _headers(url: str, **extra: str) -> dict[str, str]:
     request = urllib.request.Request(url, headers=extra)
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -168,29 +137,15 @@ def test_behind_a_proxy_that_ended_https_the_app_sends_hsts(app_address: str) ->
 
 PAGES = [
     "", "priority-1", "priority-5", "action-plan", "population", "about", "upload",
-    "data-audit", "audit-log", "indicator?indicator=ehc_20wk_excl_exceptions&period=2023",
+    "data-audit", "targets", "audit-log",
+    "indicator?indicator=ehc_20wk_excl_exceptions&period=2023",
 ]  # fmt: skip
 # pages whose charts must draw under the policy, with how many at least
 CHARTS = {"priority-1": 5, "population": 5}
 
 
-@pytest.fixture
-def browser(chromium: Path) -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("Playwright for Python is not installed")
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 @pytest.mark.browser
-def test_every_page_works_under_the_policy_without_a_violation(
-    browser: Any, app_address: str
-) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+def test_every_page_works_under_the_policy_without_a_violation(page: Any, app_address: str) -> None:
     violations: list[str] = []
     page.on(
         "console",
@@ -205,15 +160,10 @@ def test_every_page_works_under_the_policy_without_a_violation(
         ),
     )
     for path in PAGES:
-        page.goto(f"{app_address}/{path}")
-        page.wait_for_selector('[data-testid="stMain"] h1', timeout=WAIT)
-        page.wait_for_selector(
-            '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=WAIT
-        )
-        assert page.locator('[data-testid="stException"]').count() == 0, path
+        open_page(page, f"{app_address}/{path}")
+        assert errors_shown(page) == 0, path
         drawn = page.locator('[data-testid="stVegaLiteChart"] :is(canvas, svg)').count()
         assert drawn >= CHARTS.get(path, 0), (path, drawn)
-    page.close()
 
     assert violations == []
     assert elsewhere == []

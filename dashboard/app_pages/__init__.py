@@ -1,9 +1,9 @@
 """The dashboard's pages as data: which file, title, address and section, and who may see them.
 
 `dashboard/app.py` turns these into `st.Page` objects. Officer and admin pages (upload, data and
-audit, the audit log) are added here with the roles that may open them; the menu lists only the
-pages a person may open, and each restricted page also checks the role itself, at its top, on
-the server, because hiding a menu item is not a permission check.
+audit, targets, the audit log) are added here with the roles that may open them; the menu lists
+only the pages a person may open, and each restricted page also checks the role itself, at its
+top, on the server, because hiding a menu item is not a permission check.
 """
 
 from __future__ import annotations
@@ -104,6 +104,11 @@ def page_specs(registry: Registry) -> list[PageSpec]:
             "app_pages/data_audit.py", "Data and audit", "data-audit", ":material/history:",
             help="For officers: every upload, roll back, and how up to date each dataset is",
             roles=OFFICERS, section=OFFICER_SECTION,
+        ),
+        PageSpec(
+            "app_pages/targets.py", "Targets", "targets", ":material/flag:",
+            help="For admins: change a measure's target when the Board agrees a new one",
+            roles=ADMINS, section=OFFICER_SECTION,
         ),
         PageSpec(
             "app_pages/audit_log.py", "Audit log", "audit-log", ":material/policy:",

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import app_pages, commentary_block, data
 from dashboard import components as ui
-from metrics import audit, commentary, summaries
+from metrics import commentary, summaries
 
 ui.require_role(app_pages.OFFICERS, "Writing commentary")
 view = data.view()
@@ -66,16 +66,13 @@ if preview:
 if save:
     who = ui.current_user()
     try:
-        version = commentary.save(engine, indicator.id, period, text, who, registry=view.registry)
+        role = app_pages.current_role()
+        version = commentary.save(
+            engine, indicator.id, period, text, who, registry=view.registry, role=role
+        )
     except commentary.CommentaryError as err:
         st.error(str(err), icon=":material/error:")
     else:
-        detail = f"Commentary on {indicator.title}, {when}: version {version}."
-        try:
-            audit.record(engine, audit.COMMENTARY, who, detail,
-                         role=app_pages.current_role(), ref=f"{indicator.id}|{period}")  # fmt: skip
-        except Exception:  # the commentary is saved; a missing log line must not hide that
-            st.warning("The commentary is saved, but the audit log could not be written.")
         st.success(f"Saved as version {version}.", icon=":material/check_circle:")
         history = commentary.history(engine, indicator.id, period)
 

@@ -37,9 +37,12 @@ if period is None:
     st.stop()
 
 row = ui.period_picker(indicator, view.results, period)
-st.header(f"{summaries.period_short(indicator, period)} at a glance", anchor="at-a-glance")
+today = view.snap.today
+st.header(f"{summaries.period_short(indicator, period, today)} at a glance", anchor="at-a-glance")
 ui.status_badge(row["status"], indicator)
-st.markdown(summaries.summary_sentence(indicator, row, with_interval=True))
+st.markdown(summaries.summary_sentence(indicator, row, with_interval=True, today=today))
+ui.footnotes(row)
+ui.target_change_notice(indicator)
 ui.note(row)
 ui.freshness_line(indicator, view)
 

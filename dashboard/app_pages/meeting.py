@@ -1,8 +1,10 @@
 """Meeting mode: the dashboard on the shared screen, one priority at a time, in large type.
 
-The first screen is what changed; then one screen per priority. `?priority=<id>` says which is
-shown, so the agenda can link straight to it. Previous and next are buttons (Tab, then Enter
-or Space) with the left and right arrow keys as shortcuts.
+The first screen is what changed since the Board last met (`dashboard/meeting_block.py`:
+`?since=YYYY-MM-DD`, or the last meeting date an officer recorded); then one screen per
+priority. `?priority=<id>` says which is shown, so the agenda can link straight to it.
+Previous and next are buttons (Tab, then Enter or Space) with the left and right arrow keys as
+shortcuts.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ import html
 import streamlit as st
 
 from dashboard import components as ui
-from dashboard import data
-from metrics import commentary, summaries
+from dashboard import data, meeting_block
+from metrics import commentary, meetings, summaries
 
 PARAM = "priority"
 # Large type for the shared screen, only inside this page's own container.
@@ -48,11 +50,14 @@ with st.container(key="meeting"):
         ui.no_data_yet()
     if screens[at] is None:
         ui.page_title("Meeting: what changed since the last meeting")
-        lines = summaries.what_changed(registry, view.results, limit=8) if view.has_data else []
-        if lines:
-            ui.bullet_list(lines)
-        else:
-            st.markdown("Nothing has changed since the previous period.")
+        recorded = meetings.dates(data.engine())
+        since = meeting_block.meeting_from_address(recorded, view.snap.today)
+        if since is None:
+            meeting_block.since_previous_period(view)
+        elif view.has_data:
+            meeting_block.meeting_picker(recorded, since, view.snap.today)
+            meeting_block.since_meeting(view, since)
+        meeting_block.record_form(view, recorded)
     else:
         priority = registry.priority(screens[at])
         ui.page_title(f"Meeting: {ui.priority_heading(priority)}")
@@ -63,7 +68,9 @@ with st.container(key="meeting"):
             st.markdown(f"### {html.escape(indicator.title)}")
             row = summaries.latest(view.results, indicator.id)
             ui.status_badge(None if row is None else row["status"], indicator)
-            st.markdown(summaries.summary_sentence(indicator, row))
+            st.markdown(summaries.summary_sentence(indicator, row, today=view.snap.today))
+            if row is not None:
+                ui.footnotes(row)
             text = None if row is None else commentary.text_for(notes, indicator.id, row["period"])
             if text:
                 st.markdown(f"**Commentary:** {commentary.to_text(text)}")

@@ -327,11 +327,40 @@ def polars_schema(dataset: str) -> dict[str, pl.DataType]:
     return {c.name: _polars_type(c) for c in ds.columns}
 
 
-def read_active(conn: Connection, dataset: str, columns: list[str] | None = None) -> pl.DataFrame:
+def current_at(table: sa.Table, at: dt.datetime) -> sa.ColumnElement[bool]:
+    """Which rows of a dataset table counted at a moment in the past (UTC).
+
+    Nothing is ever deleted, so this follows from what is stored. A batch counted at `at` when
+    it had been uploaded by then and not yet rolled back (a rolled-back batch keeps the time of
+    its roll back, and is never changed again). `write_batch` supersedes every current row in
+    the periods a new batch covers, and `rollback` brings back what a batch superseded, so in
+    each period the rows that counted are those of the newest batch that counted and holds
+    rows in that period. (`superseded_by` cannot be used: a roll back rewrites it.)
+    """
+    counted = sa.select(batches.c.id).where(
+        batches.c.uploaded_at <= at,
+        sa.or_(batches.c.status != "rolled_back", batches.c.status_changed_at > at),
+    )
+    newest = (
+        sa.select(table.c.period_key, sa.func.max(table.c.batch_id))
+        .where(table.c.batch_id.in_(counted))
+        .group_by(table.c.period_key)
+    )
+    return sa.tuple_(table.c.period_key, table.c.batch_id).in_(newest)
+
+
+def read_active(
+    conn: Connection,
+    dataset: str,
+    columns: list[str] | None = None,
+    *,
+    as_of: dt.datetime | None = None,
+) -> pl.DataFrame:
     """The current rows of a dataset: in an active batch and not superseded, in upload order.
 
     `columns` picks the dataset columns to read (batch_id always comes too); reading only the
-    columns a calculation needs is much quicker for a large dataset.
+    columns a calculation needs is much quicker for a large dataset. `as_of` (UTC) reads the
+    rows that were current at that moment instead (`current_at`).
     """
     table = DATA_TABLES[dataset]
     schema = {"batch_id": pl.Int64(), "row_number": pl.Int64(), "period_key": pl.String()}
@@ -342,6 +371,8 @@ def read_active(conn: Connection, dataset: str, columns: list[str] | None = None
         table.c.superseded_by.is_(None),
         table.c.batch_id.in_(sa.select(batches.c.id).where(batches.c.status != "rolled_back")),
     )
+    if as_of is not None:
+        current = current_at(table, as_of)
     if conn.dialect.name == "sqlite":
         return _read_sqlite(conn, table, current, wanted_schema)
     if conn.dialect.name == "postgresql":

@@ -88,6 +88,7 @@ commentary = sa.Table(
 
 AUDIT_ACTIONS = (
     "sign_in", "sign_out", "refused", "upload", "roll_back", "commentary", "target_change",
+    "meeting_date",
 )  # fmt: skip
 
 # Who did what, and when: sign-ins, refusals and every change. Rows are only ever appended.
@@ -102,4 +103,42 @@ audit_events = sa.Table(
     sa.Column("detail", sa.Text, nullable=False, server_default=""),
     # what the event is about: a batch id, "indicator|period", a sign-in's token time
     sa.Column("ref", sa.String(200), nullable=True),
+)
+
+# Targets an admin changed in the dashboard (e.g. the Board agreed a new trajectory). Every change
+# is a new version and rows are only ever appended; kind 'strategy' goes back to the target in
+# indicators.toml, so the strategy's own target is never lost either.
+target_changes = sa.Table(
+    "target_changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("indicator_id", sa.String(60), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("value", sa.Float, nullable=True),
+    sa.Column("direction", sa.String(20), nullable=True),
+    sa.Column("target_date", sa.Date, nullable=True),
+    sa.Column("wording", sa.Text, nullable=False, server_default=""),
+    sa.Column("trajectory", sa.Text, nullable=False, server_default="[]"),  # JSON [[period, value]]
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("changed_by", sa.String(200), nullable=False),
+    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("indicator_id", "version", name="uq_target_changes_version"),
+    sa.CheckConstraint("kind IN ('change', 'strategy')", name="ck_target_changes_kind"),
+)
+
+MEETING_KINDS = ("held", "withdrawn")
+
+# The dates the Board met, as officers record them, so that meeting mode can show what changed
+# since the last meeting. Rows are only ever appended: a date entered by mistake is withdrawn by
+# a row of kind 'withdrawn', and both rows stay.
+meeting_dates = sa.Table(
+    "meeting_dates",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("meeting_date", sa.Date, nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("recorded_by", sa.String(200), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("kind IN ('held', 'withdrawn')", name="ck_meeting_dates_kind"),
 )
