@@ -6,6 +6,10 @@
   against the sidebar; 3:1 is needed), drawn for keyboard focus only.
 - Long values in tables (a file's SHA-256 fingerprint) wrap inside their cell; Streamlit keeps
   them on one line in a cell-sized box that scrolls sideways and that a keyboard cannot reach.
+- For the same reason a table wider than its column (on a phone, at 200% zoom) wraps its cells
+  instead of scrolling sideways in Streamlit's box, which has no tabindex (axe's
+  scrollable-region-focusable). A table Streamlit gives a fixed height is a scrolling region it
+  makes focusable itself, so it is left alone.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ TABLE_CELL_TEXT = (
     '[data-testid="stTable"] [data-testid="stTableStyledTable"] '
     '[data-testid="stMarkdownContainer"] p'
 )
+TABLE_BOX = '[data-testid="stTable"] > div:not([tabindex])'
+TABLE_CELLS = '[data-testid="stTable"] :is(th, td)'
 
 
 def css(colour: str) -> str:
@@ -27,7 +33,9 @@ def css(colour: str) -> str:
         "<style>\n"
         f"{FOCUSABLE}:focus-visible {{ outline: 3px solid {colour}; outline-offset: 2px; }}\n"
         f"{INSET}:focus-visible {{ outline-offset: -3px; }}\n"
-        f"{TABLE_CELL_TEXT} {{ overflow-wrap: break-word; }}\n"
+        f"{TABLE_CELL_TEXT} {{ overflow-wrap: anywhere; }}\n"
+        f"{TABLE_BOX} {{ overflow: visible; max-height: none; }}\n"
+        f"{TABLE_CELLS} {{ overflow-wrap: anywhere; white-space: normal; }}\n"
         "</style>"
     )
 

@@ -6,14 +6,11 @@ Each page is checked on a desktop screen, again with every expander opened (the 
 the charts), then at 320 CSS pixels wide (WCAG 1.4.10 reflow) and at 200% zoom. A failure lists
 each rule with its impact, the elements (CSS selectors) and the help.
 
-One violation inside Streamlit is let through, by name and element, and reported as a warning
-on every run rather than hidden: a table wider than the page scrolls sideways in Streamlit's own
-box, which only gets a tabindex when the table is given a fixed height or width.
+No rule and no element is let through.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -56,12 +53,6 @@ CHOSEN = {
 EXTRA = ["meeting?priority=1", "?publication=1", "priority-1?publication=1"]
 OPEN_EXPANDERS = """() => document.querySelectorAll(
     '[data-testid="stExpander"] details:not([open]) > summary').forEach(s => s.click())"""
-# The one violation let through (see the module's docstring): this rule, on st.table's own
-# scrolling box and nothing else.
-STREAMLIT_TABLE_RULE = "scrollable-region-focusable"
-STREAMLIT_TABLE_BOX = '[data-testid="stTable"] > div'
-IS_STREAMLIT_TABLE_BOX = "([selector, box]) => document.querySelector(selector).matches(box)"
-
 Found = dict[str, list[dict[str, Any]]]  # where: the violations found there
 
 
@@ -83,28 +74,9 @@ def axe_run(page: Any) -> dict[str, Any]:
     return Axe().run(page, options=AXE_OPTIONS).response
 
 
-def _streamlit_table_box(page: Any, node: dict[str, Any]) -> bool:
-    (selector,) = node["target"]
-    return page.evaluate(IS_STREAMLIT_TABLE_BOX, [selector, STREAMLIT_TABLE_BOX])
-
-
-def axe_violations(page: Any, where: str) -> list[dict[str, Any]]:
-    """The violations on the page as it is now, less the Streamlit table boxes (warned about)."""
-    found = []
-    for violation in axe_run(page)["violations"]:
-        nodes = violation["nodes"]
-        if violation["id"] == STREAMLIT_TABLE_RULE:
-            allowed = [n for n in nodes if _streamlit_table_box(page, n)]
-            if allowed:
-                warnings.warn(
-                    f"{page.url} ({where}): {len(allowed)} table(s) wider than the page scroll "
-                    f"sideways in Streamlit's own box without a tabindex ({STREAMLIT_TABLE_RULE})",
-                    stacklevel=2,
-                )
-            nodes = [n for n in nodes if n not in allowed]
-        if nodes:
-            found.append(violation | {"nodes": nodes})
-    return found
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """The violations on the page as it is now."""
+    return axe_run(page)["violations"]
 
 
 def report(found: Found) -> str:
@@ -128,15 +100,15 @@ def audit(browser: Any) -> Iterator[Callable[[str], Found]]:
         open_page(page, address)
         charts_drawn(page)
         assert errors_shown(page) == 0, address
-        found = {"desktop": axe_violations(page, "desktop")}
+        found = {"desktop": axe_violations(page)}
         # the tables and details behind each chart, as someone opening them sees them
         page.evaluate(OPEN_EXPANDERS)
         charts_drawn(page)
-        found["desktop, expanders open"] = axe_violations(page, "expanders open")
+        found["desktop, expanders open"] = axe_violations(page)
         for name, viewport in NARROW.items():
             page.set_viewport_size(viewport)
             charts_drawn(page)
-            found[name] = axe_violations(page, name)
+            found[name] = axe_violations(page)
         return {where: violations for where, violations in found.items() if violations}
 
     yield run

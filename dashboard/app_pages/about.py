@@ -113,18 +113,16 @@ page, a measure's detail page, the Action Plan, Our SEND population, meeting mod
 page, and the officers' and admins' pages (Upload data at each step, Commentary, Data and audit,
 Targets, Audit log). Each page was checked once its charts were drawn, again with every section
 that opens and closes opened, at 320 pixels wide and at 200% zoom. The checker found no
-violations apart from the first known limitation below.
+violations. Tables wider than a narrow screen wrap their text rather than scrolling sideways.
 We also checked that a keyboard alone reaches a priority page and a measure's details from the
 Overview, with the focus visible at every step, and that meeting mode's arrow keys work. These
 checks run again with every change to the dashboard.
 
-**Known limitations.** A table wider than the screen (on a phone, at high zoom, or some tables
-in the publication view) scrolls sideways inside a box that, in some browsers, the keyboard
-cannot scroll: the Streamlit framework the dashboard is built with gives that box no keyboard
-focus. Charts are pictures to assistive technology: each one's description beneath it and its
-table (under "Table: ...") give the same figures in words and numbers. The details that appear
-when pointing at a chart with a mouse are also in those tables. Some menus and drop-down lists
-come from Streamlit too, and their behaviour with some screen readers is outside our control.
+**Known limitations.** Charts are pictures to assistive technology: each one's description
+beneath it and its table (under "Table: ...") give the same figures in words and numbers. The
+details that appear when pointing at a chart with a mouse are also in those tables. Some menus
+and drop-down lists come from Streamlit, and their behaviour with some screen readers is outside
+our control.
 
 **Feedback.** If you find something hard to use, or need the information in another format,
 contact the City of London SEND team and tell us the page and what went wrong. We aim to reply
