@@ -137,19 +137,19 @@ def test_the_upload_pages_steps_have_no_violation(page: Any, app_address: str) -
     found: Found = {}
     open_page(page, f"{app_address}/upload")
     choose_counted_values(page)
-    found["dataset chosen"] = axe_violations(page, "dataset chosen")
+    found["dataset chosen"] = axe_violations(page)
 
     upload(page, "advocacy.csv", BAD)
     page.get_by_role("heading", name="Problems found: 1 problem").wait_for(timeout=WAIT)
     settled(page)
-    found["problems table"] = axe_violations(page, "problems table")
+    found["problems table"] = axe_violations(page)
 
     page.get_by_role("button", name="Remove advocacy.csv").click()
     settled(page)
     upload(page, "advocacy.csv", FIXED)
     page.get_by_role("heading", name="4. Check what will change").wait_for(timeout=WAIT)
     settled(page)
-    found["preview"] = axe_violations(page, "preview")
+    found["preview"] = axe_violations(page)
 
     found = {where: violations for where, violations in found.items() if violations}
     assert not found, f"axe-core found violations on the upload page:\n{report(found)}"
