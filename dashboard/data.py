@@ -1,6 +1,7 @@
 """Cached data access for the pages: one place that knows about engines, caches and versions.
 
-Results are cached on (database URL, data version, today's date): the data version changes with
+Results are stored in the database once per data version (`metrics.results_cache`), and cached
+here on (database URL, data version, today's date): the data version changes with
 every upload, roll back or target change, so a new upload or target shows on the next rerun, and
 the date is in the key because a milestone's status depends on the day it is judged on. The
 registry every page uses is the effective one (`metrics.targets`): the targets an admin changed.
@@ -80,7 +81,7 @@ def _results(url: str, version: str, today: dt.date, published: bool = False) ->
     """Every result; `published`: as published, suppressed (`metrics.disclosure`)."""
     if published:
         return disclosure.suppress_results(_results(url, version, today), registry=registry())
-    return api.compute(_engine(url), registry(), on=today)
+    return api.results(_engine(url), registry(), on=today)
 
 
 @st.cache_data(
@@ -114,10 +115,14 @@ def _batches(url: str, version: str) -> pl.DataFrame:
 
 
 def refresh() -> None:
-    """Forget every cached result after an upload or a roll back, so that every page (in every
-    session) shows the new data on its next run. The data version has changed too, so nothing
-    stale could be shown anyway; this frees the memory the old results held."""
+    """After an upload, a roll back or a target change: work out and store the results for the
+    new data (`metrics.results_cache`), so that no page view, in this process or another, has to;
+    and forget every cached result, so that every page (in every session) shows the new data on
+    its next run. The data version has changed too, so nothing stale could be shown anyway; this
+    frees the memory the old results held."""
     st.cache_data.clear()
+    with st.spinner("Working out the measures for the new data…"):
+        api.refresh_results(engine())
 
 
 # Building and validating an Altair chart takes a tenth of a second or more; a priority page has

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 from sqlalchemy.engine import Engine
 
-from metrics import comparators, datasets, ingest, official, targets
+from metrics import comparators, datasets, ingest, official, results_cache, targets
 from metrics import compute as calculators
 from metrics.compute.frames import needed_columns
 from metrics.db import store, target_store
@@ -95,6 +95,21 @@ def compute(
     if period is not None:
         out = out.filter(pl.col("period") == period)
     return out
+
+
+def results(eng: Engine, reg: Registry | None = None, *, on: dt.date | None = None) -> pl.DataFrame:
+    """Every indicator's results, as `compute` gives them, read from the results stored for the
+    current data (`metrics.results_cache`); worked out and stored first if none are."""
+    reg = reg or targets.effective_registry(eng)
+    when = on or today()
+    key = f"{data_version(eng)}|{results_cache.fingerprint(reg)}"
+    return results_cache.cached(eng, key, when, lambda: compute(eng, reg, on=when))
+
+
+def refresh_results(eng: Engine) -> None:
+    """Work out and store the results for the data as it now is: called by whatever has just
+    changed the data (an upload, a roll back, a target change), so no page view has to."""
+    results(eng)
 
 
 def data_version(eng: Engine) -> str:

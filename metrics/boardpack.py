@@ -280,7 +280,7 @@ def build(
     t = disclosure.default_threshold() if threshold is None else threshold
     report = progress or (lambda _fraction, _words: None)
     report(0.0, "Computing the measures")
-    results = api.compute(engine, registry, on=when)
+    results = api.results(engine, registry, on=when)
     published = disclosure.suppress_results(results, t, registry=registry)
     notes = commentary.latest(engine)
     fresh = api.freshness(engine, registry, on=when)

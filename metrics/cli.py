@@ -85,6 +85,7 @@ def _report_dict(rep: ingest.IngestReport) -> dict[str, Any]:
 def cmd_seed(args: argparse.Namespace) -> int:
     eng = api.engine(args.database)
     reports = api.seed(eng)
+    api.refresh_results(eng)
     data = [_report_dict(r) for r in reports]
     lines = []
     for r in reports:
@@ -121,6 +122,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         preview = uploads.preview(eng, reg, args.dataset, checked, today=api.today())
     elif checked.ok:
         rep.stored = uploads.store_upload(eng, args.dataset, checked, user=args.who)
+        api.refresh_results(eng)
     if not rep.ok:
         text = (
             f"{rep.problems.height} problem(s) found in {rep.file_name}; nothing was stored. "
@@ -219,6 +221,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     except uploads.RollbackError as err:
         print(err, file=sys.stderr)
         return 1
+    api.refresh_results(eng)
     text = f"Batch {args.batch} rolled back." + (
         f" Rows from batch(es) {', '.join(map(str, restored))} are current again."
         if restored
@@ -278,6 +281,7 @@ def cmd_import_official(args: argparse.Namespace) -> int:
     elif rep.stored is None:
         text = f"No problems found ({rep.kind.upper()} file). Dry run: nothing was stored."
     else:
+        api.refresh_results(eng)
         text = (
             f"Stored {rep.stored.rows_added} official rows ({rep.kind.upper()}) as batch "
             f"{rep.stored.batch_id} for {', '.join(rep.indicators)}; "

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 from sqlalchemy.engine import Engine
 
-from metrics import audit, summaries, targets, uploads
+from metrics import audit, results_cache, summaries, targets, uploads
 from metrics.db import meeting_store, store, target_store
 from metrics.registry import Indicator, Registry
 from metrics.settings import get_settings
@@ -158,7 +158,18 @@ def results_at(engine: Engine, base: Registry, day: dt.date) -> pl.DataFrame:
     from metrics import api
 
     at = cutoff(day)
-    return api.compute(engine, registry_at(engine, base, at), on=day, as_of=at)
+    reg = registry_at(engine, base, at)
+
+    def work() -> pl.DataFrame:
+        return api.compute(engine, reg, on=day, as_of=at)
+
+    if at > store.now_utc():
+        return work()  # the day is not over: what counted then may still change
+    # Nothing stored is ever deleted or rewritten, so what counted at a past moment never
+    # changes: the results are stored under that moment alone.
+    return results_cache.cached(
+        engine, f"as at {at.isoformat()}|{results_cache.fingerprint(reg)}", day, work
+    )
 
 
 # ---------------------------------------------------------------------------------------------

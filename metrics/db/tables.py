@@ -142,3 +142,20 @@ meeting_dates = sa.Table(
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("kind IN ('held', 'withdrawn')", name="ck_meeting_dates_kind"),
 )
+
+# Every indicator's results, worked out once for a version of the data and stored, so that no
+# page has to work them out again (`metrics.results_cache`). A cache, not a record: every row can
+# be worked out again from the data, so old rows are deleted.
+computed_results = sa.Table(
+    "computed_results",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    # the data version, the targets' version and the calculation's fingerprint
+    sa.Column("data_key", sa.String(200), nullable=False),
+    sa.Column("judged_on", sa.Date, nullable=False),
+    sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("seconds", sa.Float, nullable=False),
+    sa.Column("row_count", sa.Integer, nullable=False),
+    sa.Column("results", sa.LargeBinary, nullable=False),  # Arrow IPC, zstd
+    sa.UniqueConstraint("data_key", "judged_on", name="uq_computed_results_key"),
+)
