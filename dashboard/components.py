@@ -440,7 +440,12 @@ def breakdown_views(
             st.markdown("This measure has no breakdowns.")
         return
     st.markdown(f"{hashes} Breakdowns, {when}")
-    for tab, name in zip(st.tabs(shown), shown, strict=True):
+    # Only the tab on screen is drawn (a choice of tab reruns the page): each is a chart to build,
+    # and a page of measures has dozens.
+    tabs = st.tabs(shown, key=f"breakdowns_{indicator.id}", on_change="rerun")
+    for tab, name in zip(tabs, shown, strict=True):
+        if tab.open is False:
+            continue
         with tab:
             chart_with_table(
                 view.chart("breakdown_chart", indicator.id, name, period),

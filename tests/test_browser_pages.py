@@ -15,6 +15,7 @@ from app_support import seeded_template_fixture  # noqa: F401 (fixtures, by thei
 from browser_support import (  # noqa: F401
     app_address_fixture,
     browser_fixture,
+    charts_drawn,
     errors_shown,
     heading_levels,
     open_page,
@@ -53,3 +54,19 @@ def test_every_page_opens_without_an_error_and_names_itself(
     levels = heading_levels(page)
     assert levels[0] == 1 and levels.count(1) == 1, levels
     assert all(b <= a + 1 for a, b in pairwise(levels)), levels
+
+
+def test_a_breakdown_is_drawn_when_its_tab_is_chosen(page: Any, app_address: str) -> None:
+    # Only the tab on screen is drawn (each breakdown is a chart to build); choosing another
+    # tab draws that one, with its table.
+    open_page(page, f"{app_address}/indicator?indicator=ehc_20wk_incl_exceptions&period=2024")
+    by_sex = page.locator('[data-testid="stExpander"] summary', has_text="Table: by sex")
+    assert by_sex.count() == 0
+
+    page.get_by_role("tab", name="Sex", exact=True).click()
+    charts_drawn(page)
+
+    assert by_sex.count() == 1
+    panel = page.get_by_role("tabpanel", name="Sex")
+    assert panel.locator('[data-testid="stVegaLiteChart"]').count() == 1
+    assert errors_shown(page) == 0

@@ -151,9 +151,7 @@ def test_an_upload_in_progress_does_not_hold_up_a_page(engine: Engine) -> None:
     assert stored(engine) == 1
 
 
-def test_the_meeting_results_are_stored_once_the_day_is_over(
-    engine: Engine, monkeypatch
-) -> None:
+def test_the_meeting_results_are_stored_once_the_day_is_over(engine: Engine, monkeypatch) -> None:
     counted(engine, ("2026-Q1", 7))
     meeting = store.now_utc().date()
     # the meeting's day is not over: nothing stored, since what counts may still change
