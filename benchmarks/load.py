@@ -51,12 +51,10 @@ import os
 import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -395,12 +393,6 @@ class Server:
     killed: bool = False
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def app_servers(url: str, names: list[str], upload_mb: int) -> Iterator[dict[str, Server]]:
     """`python -m dashboard.serve` on free loopback ports, one per name, on one database."""
@@ -414,13 +406,11 @@ def app_servers(url: str, names: list[str], upload_mb: int) -> Iterator[dict[str
     WORK.mkdir(parents=True, exist_ok=True)
     try:
         for name in names:
-            port = free_port()
+            port = run.free_port()
             log = WORK / f"server-{name}.log"
-            command = [sys.executable, "-m", "dashboard.serve", "--server.address", "127.0.0.1",
-                       "--server.port", str(port)]  # fmt: skip
             with log.open("wb") as out:
                 process = subprocess.Popen(
-                    command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+                    run.make_run(port), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
                 )
             servers[name] = Server(name, f"http://127.0.0.1:{port}", process, log)
         for server in servers.values():
@@ -439,17 +429,10 @@ def app_servers(url: str, names: list[str], upload_mb: int) -> Iterator[dict[str
 
 
 def wait_until_healthy(server: Server) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"server {server.name} exited; see {server.log}")
-        try:
-            with urllib.request.urlopen(f"{server.base}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"server {server.name} did not answer within {STARTUP_SECONDS}s")
+    try:
+        run.wait_until_healthy(server.base, server.process, STARTUP_SECONDS)
+    except RuntimeError as err:
+        raise RuntimeError(f"server {server.name}: {err}; see {server.log}") from None
 
 
 # --------------------------------------------------------------------------- the browser

@@ -22,11 +22,9 @@ import os
 import platform
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,18 +32,17 @@ from typing import Annotated, Any, Literal
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path[:0] = [str(ROOT), str(HERE)]
+# the tests' harness serves the app and launches Chromium the same way for the benchmarks
+sys.path[:0] = [str(ROOT), str(HERE), str(ROOT / "tests")]
 
 import generate  # noqa: E402
+from app_support import PAGE_FILES as ALL_PAGE_FILES  # noqa: E402
+from browser_support import CHROMIUM_ARGS, free_port, make_run, wait_until_healthy  # noqa: E402
+from conftest import CHROMIUM  # noqa: E402
 
 OUT = HERE / "out"
 RESULTS = OUT / "results.json"
 DATASET = "ehc_requests"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 RUN_TIMEOUT = 600  # seconds an AppTest run may take (the first at full scale computes)
 PAGE_TIMEOUT_MS = 300_000
 
@@ -73,20 +70,7 @@ PAGES = {
     "upload": "",
     "data-audit": "",
 }
-PAGE_FILES = {
-    "overview": "app_pages/overview.py",
-    "priority-1": "app_pages/priority_1.py",
-    "priority-2": "app_pages/priority_2.py",
-    "priority-3": "app_pages/priority_3.py",
-    "priority-4": "app_pages/priority_4.py",
-    "priority-5": "app_pages/priority_5.py",
-    "action-plan": "app_pages/action_plan.py",
-    "indicator": "app_pages/indicator.py",
-    "population": "app_pages/population.py",
-    "about": "app_pages/about.py",
-    "upload": "app_pages/upload.py",
-    "data-audit": "app_pages/data_audit.py",
-}
+PAGE_FILES = {page: ALL_PAGE_FILES[page] for page in PAGES}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -388,30 +372,15 @@ def measure_pages(params: dict[str, Any]) -> dict[str, Any]:
 
 @contextmanager
 def streamlit_server(url: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    """The app as `make run` starts it, on a free loopback port, reading `url`."""
+    port = free_port()
     env = os.environ | {"MEASURES_DATABASE_URL": url}
-    command = [
-        sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
     server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        make_run(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                raise RuntimeError(f"streamlit exited with status {server.returncode}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.read().strip() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.5)
+        wait_until_healthy(base, server)
         yield base, server
     finally:
         server.terminate()

@@ -90,8 +90,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_until_healthy(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
+def wait_until_healthy(
+    base: str, server: subprocess.Popen[bytes], seconds: float = STARTUP_SECONDS
+) -> None:
+    """Wait until the app at `base` says it is healthy; RuntimeError if it exits or never does."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"the app exited with status {server.returncode}")
@@ -101,7 +104,7 @@ def wait_until_healthy(base: str, server: subprocess.Popen[bytes]) -> None:
                     return
         except OSError:
             time.sleep(0.5)
-    raise RuntimeError(f"the app did not answer at {base} within {STARTUP_SECONDS}s")
+    raise RuntimeError(f"the app did not answer at {base} within {seconds:g}s")
 
 
 @contextmanager
