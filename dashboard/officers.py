@@ -53,6 +53,8 @@ def _forget_outcome(name: str) -> None:
 _UPLOAD = "upload"
 _CHECKED = "upload_checked"
 _PREVIEWED = "upload_previewed"
+_STORE_PRESSED = "upload_store_pressed"  # the basis of the preview on screen when Store was pressed
+_OUT_OF_DATE = "upload_out_of_date"  # ((dataset, sha256), why the last press stored nothing)
 _SHEETS = "upload_sheets"
 TABLE_ROWS = 500  # more problems than this show in a scrolling table (and the CSV download)
 # pixels: the upload list's header and a typical row (rows wrap to two to five lines); at most
@@ -220,20 +222,25 @@ def no_problems(checked: uploads.Checked) -> None:
     )
 
 
-def previewed(dataset_name: str, checked: uploads.Checked, view: data.View) -> Preview:
-    """What the upload would change against the data stored now, showing progress."""
+def previewed(
+    dataset_name: str, checked: uploads.Checked, view: data.View
+) -> tuple[Preview, uploads.Basis]:
+    """What the upload would change against the data stored now, showing progress, and the
+    data it was worked out from (which Store checks is still so)."""
     key = (dataset_name, checked.report.sha256, view.snap.version)
     saved = st.session_state.get(_PREVIEWED)
     if saved is not None and saved[0] == key and saved[1] is checked:
-        return saved[2]
+        return saved[2], saved[3]
     with st.status("Working out what the upload would change…", expanded=True) as progress:
         st.markdown("Working out every measure that reads this data, before and after.")
+        engine = data.engine()
+        basis = uploads.basis(engine, view.registry, dataset_name, checked)
         result = uploads.preview(
-            data.engine(), view.registry, dataset_name, checked, today=view.snap.today
+            engine, view.registry, dataset_name, checked, today=view.snap.today
         )
         progress.update(label="Preview ready", state="complete", expanded=False)
-    st.session_state[_PREVIEWED] = (key, checked, result)
-    return result
+    st.session_state[_PREVIEWED] = (key, checked, result, basis)
+    return result, basis
 
 
 def preview_block(result: Preview, registry: Registry) -> None:
@@ -248,6 +255,26 @@ def preview_block(result: Preview, registry: Registry) -> None:
         st.table(changes)
 
 
+def _file_key(dataset_name: str, checked: uploads.Checked) -> tuple[str, str]:
+    return dataset_name, checked.report.sha256
+
+
+def _out_of_date(dataset_name: str, checked: uploads.Checked) -> str | None:
+    """Why the last Store press of this file stored nothing, if that is what happened."""
+    saved = st.session_state.get(_OUT_OF_DATE)
+    return saved[1] if saved is not None and saved[0] == _file_key(dataset_name, checked) else None
+
+
+def out_of_date_notice(dataset_name: str, checked: uploads.Checked) -> None:
+    """Why the last Store press stored nothing: the data changed after the preview was made."""
+    why = _out_of_date(dataset_name, checked)
+    if why is None:
+        # no notice, or one about another file, which this file's preview makes old news
+        st.session_state.pop(_OUT_OF_DATE, None)
+        return
+    st.warning(f"⚠ {why}", icon=":material/sync_problem:")
+
+
 def already_stored_warning(dataset_name: str, checked: uploads.Checked) -> None:
     batch = uploads.already_stored(data.engine(), dataset_name, checked.report.sha256)
     if batch is not None:
@@ -258,34 +285,71 @@ def already_stored_warning(dataset_name: str, checked: uploads.Checked) -> None:
         )
 
 
-def confirm_upload(dataset_name: str, checked: uploads.Checked, view: data.View) -> None:
-    """The one button that writes; nothing is stored before it is pressed."""
+def _press_store(basis: uploads.Basis) -> None:
+    # A button's callback runs before the page does, with the arguments it was drawn with, even
+    # when this run draws the button anew: it keeps the basis of the preview the officer saw.
+    st.session_state[_STORE_PRESSED] = basis
+
+
+def store_press() -> uploads.Basis | None:
+    """The Store press this run answers, if Store was pressed: the basis of the preview that was
+    on screen. Taken first thing, so a press is answered in the run it starts or never."""
+    return st.session_state.pop(_STORE_PRESSED, None)
+
+
+def confirm_upload(
+    dataset_name: str,
+    checked: uploads.Checked,
+    basis: uploads.Basis,
+    view: data.View,
+    pressed: uploads.Basis | None,
+) -> None:
+    """The one button that writes; nothing is stored before it is pressed, and nothing is stored
+    if the data changed after the preview on screen was worked out (the officer is told).
+    `pressed`: `store_press()`, taken at the top of the page."""
     file_name = checked.report.file_name
+    if _out_of_date(dataset_name, checked) is not None:
+        st.warning(
+            "⚠ Not stored yet: the data changed while you were checking this file. Step 4 "
+            "above says what changed and shows the preview worked out again: check it, then "
+            "press Store again.",
+            icon=":material/sync_problem:",
+        )
     st.markdown(
         "Nothing has been stored yet. Storing writes every row in one go: if anything goes "
         "wrong part way, nothing is stored and the data stays as it was."
     )
-    # The key carries the data version: if someone else stores data meanwhile, the preview
-    # above is worked out afresh and this button must be pressed again.
-    if not st.button(
+    # The key carries the data version, so the button is drawn anew with each new preview
+    # (benchmarks/load.py watches for that); a press of the one drawn before still counts.
+    st.button(
         f"Store “{file_name}”",
         type="primary",
         icon=":material/cloud_upload:",
         key=f"upload_confirm_{view.snap.version}",
-    ):
+        on_click=_press_store,
+        args=(basis,),
+    )
+    if pressed is None:
         return
     require_role(app_pages.OFFICERS, "Storing an upload")
-    with st.status(f"Storing “{file_name}”…", expanded=True) as progress:
-        st.markdown("Writing the rows and recording the upload.")
-        result = uploads.store_upload(
-            data.engine(), dataset_name, checked, user=current_user(),
-            role=app_pages.current_role(),
-        )  # fmt: skip
-        progress.update(label=f"Stored “{file_name}”", state="complete", expanded=False)
+    try:
+        with st.status(f"Storing “{file_name}”…", expanded=True) as progress:
+            st.markdown("Writing the rows and recording the upload.")
+            result = uploads.store_upload(
+                data.engine(), dataset_name, checked, user=current_user(),
+                role=app_pages.current_role(), basis=pressed,
+            )  # fmt: skip
+            progress.update(label=f"Stored “{file_name}”", state="complete", expanded=False)
+    except uploads.PreviewOutOfDate as err:
+        # Keep the checked file; forget the old preview, so the page works out a fresh one
+        # and says why above it.
+        st.session_state[_OUT_OF_DATE] = (_file_key(dataset_name, checked), str(err))
+        st.session_state.pop(_PREVIEWED, None)
+        st.rerun()
     data.refresh()
     _remember_outcome(_UPLOAD, uploads.stored_sentence(result, file_name, dataset_name))
-    st.session_state.pop(_CHECKED, None)
-    st.session_state.pop(_PREVIEWED, None)
+    for key in (_CHECKED, _PREVIEWED, _OUT_OF_DATE):
+        st.session_state.pop(key, None)
     _reset(_UPLOAD)
     st.rerun()
 

@@ -17,7 +17,7 @@ import nh3
 import polars as pl
 from sqlalchemy.engine import Engine
 
-from metrics import audit, periods, summaries
+from metrics import audit, disclosure, free_text, periods, summaries
 from metrics.db import commentary_store, store
 from metrics.registry import Registry
 
@@ -72,12 +72,38 @@ def check(
             f"The commentary is {len(cleaned):,} characters long; the most is {MAX_CHARS:,}. "
             "Shorten it, or link to a fuller report."
         )
+    if problem := small_numbers_problem(cleaned):
+        raise CommentaryError(problem)
     who = (author or "").strip()
     if not who:
         raise CommentaryError("Say who wrote the commentary: the author is missing.")
     if len(who) > MAX_AUTHOR_CHARS:
         raise CommentaryError(f"The author's name is longer than {MAX_AUTHOR_CHARS} characters.")
     return cleaned
+
+
+def _listed(phrases: list[str]) -> str:
+    """“a”, “b” and “c”."""
+    quoted = [f"“{p}”" for p in phrases]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
+def small_numbers_problem(text: str) -> str | None:
+    """What is wrong with the text if it gives a number of people below the threshold, or None.
+
+    Commentary is published (to the Board, in the publication view and in board packs), so it
+    follows the same rule as every published figure. Every phrase found is named at once.
+    """
+    threshold = disclosure.default_threshold()
+    found = free_text.small_numbers_in_text(text, threshold)
+    if not found:
+        return None
+    instead = list(dict.fromkeys(free_text.fewer_than(p, threshold) for p in found))
+    return (
+        f"The commentary mentions {_listed(found)}. Numbers of people below {threshold} are not "
+        "published, because they could identify a child. "
+        f"Write {_listed(instead)} instead."
+    )
 
 
 def save(
@@ -95,8 +121,9 @@ def save(
 
     The audit event is written in the same transaction: a saved version always has one.
 
-    Raises CommentaryError for empty text, text over 5,000 characters, a missing author, an
-    indicator not in the registry or a period label of the wrong kind.
+    Raises CommentaryError for empty text, text over 5,000 characters, text giving a number of
+    people below the disclosure threshold ("3 children"), a missing author, an indicator not in
+    the registry or a period label of the wrong kind.
     """
     cleaned = check(indicator_id, period, text, author, registry)
     at = (now or store.now_utc()).astimezone(dt.UTC)

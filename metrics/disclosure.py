@@ -23,6 +23,9 @@ Not audited: differences between related indicators (all plans against plans wit
 exceptions) and between periods (a running total). Which figures are counts of people: every
 indicator except milestones (progress, not a count) and series (website visits); see
 `applies_to`.
+
+Free text is published too: `metrics.free_text` finds small counts of people written in
+officers' commentary.
 """
 
 from __future__ import annotations
@@ -77,7 +80,8 @@ def default_threshold() -> int:
     return get_settings().disclosure_threshold
 
 
-def _threshold(threshold: int | None) -> int:
+def threshold_or_default(threshold: int | None) -> int:
+    """The threshold given, or the configured one; at least 1."""
     t = default_threshold() if threshold is None else int(threshold)
     if t < 1:
         raise ValueError(f"The disclosure threshold must be at least 1, not {t}.")
@@ -342,7 +346,7 @@ def suppress_table(
     why for the row's suppressed cells. With `with_flags`, a `<column>_flag` column per count
     column says PRIMARY or SECONDARY.
     """
-    t = _threshold(threshold)
+    t = threshold_or_default(threshold)
     table = frame.lazy().collect()
     columns = [*count_columns, *([total_column] if total_column else [])]
     grid = table.select(pl.col(c).cast(pl.Float64) for c in columns).rows()
@@ -618,7 +622,9 @@ def suppress_results(
         from metrics import api
 
         registry = api.registry()
-    return _suppress(results, {i.id: i for i in registry.indicators}, _threshold(threshold))
+    return _suppress(
+        results, {i.id: i for i in registry.indicators}, threshold_or_default(threshold)
+    )
 
 
 def suppress_indicator(
@@ -626,7 +632,7 @@ def suppress_indicator(
 ) -> pl.DataFrame:
     """`suppress_results` for one indicator's rows (other indicators' rows are ignored)."""
     rows = results.lazy().filter(pl.col("indicator_id") == indicator.id)
-    return _suppress(rows, {indicator.id: indicator}, _threshold(threshold))
+    return _suppress(rows, {indicator.id: indicator}, threshold_or_default(threshold))
 
 
 def _suppress(

@@ -324,6 +324,62 @@ def _same_target(a: Indicator, b: Indicator) -> bool:
     return judged(a) == judged(b)
 
 
+def _save_version(
+    engine: Engine,
+    reg: Registry,
+    new: Indicator,
+    *,
+    kind: str,
+    reason: str,
+    who: str,
+    role: str | None,
+    now: dt.datetime | None,
+) -> int:
+    """Save the indicator's next version, with its audit event in the same write transaction:
+    a CHANGE to `new`'s target, or (STRATEGY, `new` being the strategy's indicator) back to the
+    strategy's own. Returns the version; raises TargetError, writing nothing, if it would change
+    nothing."""
+    back = kind == STRATEGY
+    with store.write_transaction(engine) as conn:
+        # read inside the write lock, so a change saved meanwhile by another admin is seen
+        current = _effective(conn, reg).indicator(new.id)
+        if back and current.target_change is None:
+            raise TargetError(
+                [f"{new.title} has the strategy's own target already: nothing changed."]
+            )
+        if not back and _same_target(current, new):
+            raise TargetError(
+                [
+                    f"{summaries.upper_first(target_words(new))} is the target already: "
+                    "nothing changed."
+                ]
+            )
+        # a version back to the strategy stores no target: `apply` leaves indicators.toml's
+        target = None if back else new.target
+        version = target_store.append(
+            conn, new.id, kind=kind,
+            value=target.value if target else None,
+            direction=target.direction if target else None,
+            target_date=target.date if target else None,
+            wording=target.wording if target else "",
+            trajectory=[] if back else [(p.period, p.value) for p in new.trajectory],
+            reason=reason.strip(), changed_by=who.strip(),
+            at=(now or store.now_utc()).astimezone(dt.UTC),
+        )  # fmt: skip
+        to = (
+            f"back to the strategy's target, {target_words(new)}"
+            if back
+            else f"to {target_words(new)}"
+        )
+        audit.record_in(
+            conn, audit.TARGET_CHANGE, who,
+            f"Target of {new.title} changed from {target_words(current)} {to} "
+            f"(version {version}). Reason: {reason.strip()}",
+            role=role, ref=new.id,
+        )  # fmt: skip
+        return version
+
+
 def change(
     engine: Engine,
     indicator_id: str,
@@ -346,31 +402,9 @@ def change(
         reg, indicator_id, value=value, direction=direction, date=date, wording=wording,
         trajectory=trajectory, reason=reason, who=who,
     )  # fmt: skip
-    target = candidate.target
-    assert target is not None
-    with store.write_transaction(engine) as conn:
-        current = _effective(conn, reg).indicator(indicator_id)
-        if _same_target(current, candidate):
-            raise TargetError(
-                [
-                    f"{summaries.upper_first(target_words(candidate))} is the target already: "
-                    "nothing changed."
-                ]
-            )
-        version = target_store.append(
-            conn, indicator_id, kind=CHANGE, value=target.value, direction=target.direction,
-            target_date=target.date, wording=target.wording,
-            trajectory=[(p.period, p.value) for p in candidate.trajectory],
-            reason=reason.strip(), changed_by=who.strip(),
-            at=(now or store.now_utc()).astimezone(dt.UTC),
-        )  # fmt: skip
-        audit.record_in(
-            conn, audit.TARGET_CHANGE, who,
-            f"Target of {candidate.title} changed from {target_words(current)} to "
-            f"{target_words(candidate)} (version {version}). Reason: {reason.strip()}",
-            role=role, ref=indicator_id,
-        )  # fmt: skip
-        return version
+    return _save_version(
+        engine, reg, candidate, kind=CHANGE, reason=reason, who=who, role=role, now=now
+    )
 
 
 def restore(
@@ -390,25 +424,9 @@ def restore(
     problems = _who_and_reason(who, reason)
     if problems:
         raise TargetError(problems)
-    with store.write_transaction(engine) as conn:
-        current = _effective(conn, reg).indicator(indicator_id)
-        if current.target_change is None:
-            raise TargetError(
-                [f"{strategy.title} has the strategy's own target already: nothing changed."]
-            )
-        version = target_store.append(
-            conn, indicator_id, kind=STRATEGY, value=None, direction=None, target_date=None,
-            wording="", trajectory=[], reason=reason.strip(), changed_by=who.strip(),
-            at=(now or store.now_utc()).astimezone(dt.UTC),
-        )  # fmt: skip
-        audit.record_in(
-            conn, audit.TARGET_CHANGE, who,
-            f"Target of {strategy.title} changed from {target_words(current)} back to the "
-            f"strategy's target, {target_words(strategy)} (version {version}). "
-            f"Reason: {reason.strip()}",
-            role=role, ref=indicator_id,
-        )  # fmt: skip
-        return version
+    return _save_version(
+        engine, reg, strategy, kind=STRATEGY, reason=reason, who=who, role=role, now=now
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,11 +11,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from metrics import audit, datasets, ingest, summaries, templates
 from metrics.datasets import Dataset
 from metrics.db import store
+from metrics.ingest.preview import affected_indicators
+from metrics.ingest.preview import needed_datasets as _preview_reads
 from metrics.ingest.reader import UnreadableFile
 from metrics.ingest.reader import default_sheet as _default_sheet
 from metrics.registry import Indicator, Registry
@@ -225,6 +227,30 @@ def preview(
     return ingest.preview(engine, registry, dataset_name, checked.validation, today=today)
 
 
+@dataclass(frozen=True)
+class Basis:
+    """What a preview was worked out from: the file, and every stored batch (with its status) of
+    the datasets the preview reads. Storing against it checks, in the write transaction, that
+    the data is still as the preview saw it."""
+
+    dataset: str
+    sha256: str
+    datasets_read: frozenset[str]
+    batches: frozenset[tuple[int, str]]  # (batch id, status)
+
+
+def basis(engine: Engine, registry: Registry, dataset_name: str, checked: Checked) -> Basis:
+    """The data a preview is about to be worked out from. Read it before the preview, never
+    after: the preview can then only be newer than its basis, so a change in between is reported
+    (once too often at worst) and never missed."""
+    # the preview's own list of what it reads, so the two cannot drift apart
+    read = frozenset(_preview_reads(affected_indicators(registry, dataset_name), dataset_name))
+    with engine.connect() as conn:
+        held = store.read_batches(conn).filter(pl.col("dataset").is_in(list(read)))
+    states = frozenset(held.select("id", "status").iter_rows())
+    return Basis(dataset_name, checked.report.sha256, read, states)
+
+
 def already_stored(engine: Engine, dataset_name: str, sha256: str) -> int | None:
     """The active batch that holds exactly this file already, if any."""
     with engine.connect() as conn:
@@ -306,12 +332,84 @@ def change_rows(result: ingest.Preview, registry: Registry) -> pl.DataFrame:
 # ---------------------------------------------------------------------------------------------
 
 
+class PreviewOutOfDate(Exception):
+    """The data changed after the officer's preview was worked out: nothing was stored. The
+    message says who changed what, and when, in plain English."""
+
+    def __init__(self, changes: list[str]) -> None:
+        self.changes = changes
+        super().__init__(out_of_date_sentence(changes))
+
+
+def out_of_date_sentence(changes: list[str]) -> str:
+    """'While you were checking this file, Alex stored an upload of ... at ...', then what to do."""
+    *earlier, last = changes
+    happened = f"{', '.join(earlier)} and {last}" if earlier else last
+    return (
+        f"While you were checking this file, {happened}. Nothing has been stored: the preview "
+        "you saw is out of date. The preview below has been worked out again from the data as "
+        "it is now: check it again, then press Store."
+    )
+
+
+def _changes_since(conn: Connection, basis: Basis, user: str) -> list[str]:
+    """Each upload and roll back of the data a preview read since its basis, oldest first."""
+    now = store.read_batches(conn).filter(pl.col("dataset").is_in(list(basis.datasets_read)))
+    seen = pl.DataFrame(
+        list(basis.batches), schema={"id": pl.Int64(), "seen": pl.String()}, orient="row"
+    )
+    changed = now.join(seen, on="id", how="left").filter(
+        pl.col("seen").is_null() | (pl.col("status") != pl.col("seen"))
+    )
+    titles = _titles()
+
+    def who(name: str) -> str:
+        return "you (in another window)" if name == user else name
+
+    events: list[tuple[dt.datetime, str]] = []
+    for row in changed.iter_rows(named=True):
+        title = titles.get(row["dataset"], row["dataset"])
+        if row["seen"] is None:
+            events.append((
+                row["uploaded_at"],
+                f"{who(row['uploaded_by'])} stored an upload of {title} "
+                f"at {london_time(row['uploaded_at'])}",
+            ))  # fmt: skip
+        if row["status"] == "rolled_back":
+            events.append((
+                row["status_changed_at"],
+                f"{who(row['status_changed_by'])} rolled back batch {row['id']} ({title}) "
+                f"at {london_time(row['status_changed_at'])}",
+            ))  # fmt: skip
+    if changed.height and not events:
+        # only a batch's status moved between active and superseded, which comes with an upload
+        # or a roll back listed above: should one ever come alone, say what changed, if not who
+        title = titles.get(changed.item(0, "dataset"), changed.item(0, "dataset"))
+        events.append((store.now_utc(), f"the stored data of {title} changed"))
+    return [text for _, text in sorted(events)]
+
+
 def store_upload(
-    engine: Engine, dataset_name: str, checked: Checked, *, user: str, role: str | None = None
+    engine: Engine,
+    dataset_name: str,
+    checked: Checked,
+    *,
+    user: str,
+    role: str | None = None,
+    basis: Basis | None = None,
 ) -> store.WriteResult:
     """Write the checked rows as one batch in one transaction, with its audit event; earlier
-    rows in the same periods are superseded, never deleted."""
+    rows in the same periods are superseded, never deleted.
+
+    With a `basis` (what the officer's preview was worked out from), nothing is stored and
+    `PreviewOutOfDate` is raised if any upload or roll back of the data the preview read has
+    happened since. The check is made under the write lock, so no upload can land between the
+    check and the write.
+    """
     assert checked.ok and checked.validation is not None, "a file with problems is never stored"
+    assert basis is None or (basis.dataset, basis.sha256) == (
+        dataset_name, checked.report.sha256,
+    ), "a preview is stored only with the file it previewed"  # fmt: skip
     meta = store.BatchMeta(
         dataset=dataset_name,
         uploaded_by=user,
@@ -319,6 +417,8 @@ def store_upload(
         sha256=checked.report.sha256,
     )
     with store.write_transaction(engine) as conn:
+        if basis is not None and (changes := _changes_since(conn, basis, user)):
+            raise PreviewOutOfDate(changes)
         result = store.write_batch(conn, meta, checked.validation.rows)
         audit.record_in(
             conn, audit.UPLOAD, user,

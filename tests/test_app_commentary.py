@@ -21,7 +21,7 @@ from metrics import api, commentary
 MEASURE = "ehc_20wk_incl_exceptions"
 # The seeded demo data runs to 2026: its latest calendar year, shown on the priority 1 page.
 LATEST = "2026"
-FIRST = "Two plans were late because **specialist advice** arrived after week 14."
+FIRST = "Fewer than 5 plans were late because **specialist advice** arrived after week 14."
 SECOND = "Advice now requested at week 6; both late plans issued by January."
 
 

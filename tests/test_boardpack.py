@@ -25,7 +25,10 @@ REG = api.registry()
 TODAY = dt.date(2026, 11, 27)
 PERIOD = "2025-26"  # the financial year ending 31 March 2026
 # 2026 is the latest calendar year starting by 31 March 2026, so the pack shows it
-SAID = "One plan was late: a specialist report arrived after 22 weeks. A new tracker is in place."
+SAID = (
+    "Fewer than 5 plans were late: a specialist report arrived after 22 weeks. A new tracker is "
+    "in place."
+)
 HEADLINE = [i for p in REG.priorities for i in REG.for_priority(p.id) if i.headline]
 
 

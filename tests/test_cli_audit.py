@@ -5,37 +5,19 @@ roll back, each with who (`--who`, by default "cli:<login name>") and what was d
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
+from cli_support import run_fixture  # noqa: F401 (fixtures, asked for by their short names)
 from conftest import REFERENCE, missing
 from ingest_support import CORRECTED_2024, FIRST
 from sqlalchemy.engine import Engine
 
-from metrics import api, audit, cli
+from metrics import audit
 from metrics.db import store
 
 CASELOAD = REFERENCE / "ees-ehc-plans-2025" / "caseload.csv"
 BAD = FIRST.replace(b",no,no,9,", b",no,no,nine,")  # row 3's age is not a whole number
-
-
-@pytest.fixture
-def run(
-    engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> Iterator[Any]:
-    """Run the command line against the test database; returns (exit code, stdout, stderr)."""
-    monkeypatch.setenv("MEASURES_DATABASE_URL", db_url)
-    api.get_settings.cache_clear()
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        code = cli.main(["--database", db_url, *args])
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    yield _run
-    api.get_settings.cache_clear()
 
 
 def events(engine: Engine) -> list[dict[str, Any]]:

@@ -3,36 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+from cli_support import run_fixture  # noqa: F401 (fixtures, asked for by their short names)
 from ingest_support import CORRECTED_2024, FIRST
 from sqlalchemy.engine import Engine
 
-from metrics import api, cli
 from metrics.db import store
 
 GOOD = Path(__file__).resolve().parent / "good_files"
 BAD_AGE = FIRST.replace(b"A2,01/03/2023,20/03/2023,assess,pending,,no,no,9,",
                         b"A2,01/03/2023,20/03/2023,assess,pending,,no,no,nine,")  # fmt: skip
-
-
-@pytest.fixture
-def run(
-    engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> Iterator:
-    """Run the command line against the test database; returns (exit code, stdout, stderr)."""
-    monkeypatch.setenv("MEASURES_DATABASE_URL", db_url)
-    api.get_settings.cache_clear()
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        code = cli.main(["--database", db_url, *args])
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    yield _run
-    api.get_settings.cache_clear()
 
 
 def batches(engine: Engine) -> list[tuple[int, str]]:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import app_pages, commentary_block, data
 from dashboard import components as ui
-from metrics import commentary, summaries
+from metrics import commentary, disclosure, summaries
 
 ui.require_role(app_pages.OFFICERS, "Writing commentary")
 view = data.view()
@@ -46,9 +46,12 @@ engine = data.engine()
 history = commentary.history(engine, indicator.id, period)
 current = history.sort("version", descending=True).get_column("text")
 st.header(f"Write the commentary for {when}", anchor="write")
+threshold = disclosure.default_threshold()
 st.markdown(
     "Plain text or Markdown: **bold**, *italic*, lists and links. Headings, pictures and "
-    f"scripts are removed. At most {commentary.MAX_CHARS:,} characters."
+    f"scripts are removed. At most {commentary.MAX_CHARS:,} characters. Commentary is "
+    f"published, so numbers of people below {threshold} are not allowed: write “fewer than "
+    f"{threshold} children” instead of the number."
 )
 with st.form(f"commentary-{indicator.id}-{period}"):
     text = st.text_area(
@@ -63,6 +66,8 @@ with st.form(f"commentary-{indicator.id}-{period}"):
 if preview:
     st.subheader("Preview", anchor="preview")
     st.markdown(commentary.to_html(text), unsafe_allow_html=True)
+    if problem := commentary.small_numbers_problem(text):
+        st.warning(f"{problem} It cannot be saved as it is.", icon=":material/warning:")
 if save:
     who = ui.current_user()
     try:

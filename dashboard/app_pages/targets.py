@@ -44,7 +44,9 @@ def saved(message: str) -> None:
     st.rerun()
 
 
-def refused(err: targets.TargetError) -> None:
+def refused(title: str, err: targets.TargetError) -> None:
+    """Say that nothing was saved, and every reason why."""
+    st.error(f"The target of {title} was not changed: nothing was saved.", icon=":material/error:")
     ui.bullet_list(auth.plain(p) for p in err.problems)
 
 
@@ -115,11 +117,7 @@ if chosen is not None:
                 role=app_pages.current_role(), base=strategy,
             )  # fmt: skip
         except targets.TargetError as err:
-            st.error(
-                f"The target of {was.title} was not changed: nothing was saved.",
-                icon=":material/error:",
-            )
-            refused(err)
+            refused(was.title, err)
         else:
             saved(f"Saved the new target of {was.title} as version {version}.")
 
@@ -139,11 +137,7 @@ if chosen is not None:
                     role=app_pages.current_role(), base=strategy,
                 )  # fmt: skip
             except targets.TargetError as err:
-                st.error(
-                    f"The target of {was.title} was not changed: nothing was saved.",
-                    icon=":material/error:",
-                )
-                refused(err)
+                refused(was.title, err)
             else:
                 saved(f"{was.title} is back to the strategy's target (version {version}).")
 

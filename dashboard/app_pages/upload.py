@@ -1,5 +1,6 @@
 """Upload data (officers): choose the data, get its template, check a file, see every problem or
-a preview of the effect, and confirm. Nothing is written before the confirm button."""
+a preview of the effect, and confirm. Nothing is written before the confirm button, nor when
+the data changed after the preview was worked out: the officer is told, and sees it afresh."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import streamlit as st
 from dashboard import app_pages, data, officers
 from dashboard import components as ui
 
+pressed = officers.store_press()  # before anything can stop the page: answered now or never
 ui.require_role(app_pages.OFFICERS, "Uploading data")
 view = data.view()
 
@@ -44,8 +46,10 @@ if not checked.ok:
 officers.no_problems(checked)
 
 st.header("4. Check what will change", anchor="preview")
+officers.out_of_date_notice(dataset, checked)
 officers.already_stored_warning(dataset, checked)
-officers.preview_block(officers.previewed(dataset, checked, view), view.registry)
+preview, basis = officers.previewed(dataset, checked, view)
+officers.preview_block(preview, view.registry)
 
 st.header("5. Store the upload", anchor="confirm")
-officers.confirm_upload(dataset, checked, view)
+officers.confirm_upload(dataset, checked, basis, view, pressed)

@@ -8,6 +8,7 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from metrics.db import versions
 from metrics.db.tables import commentary
 
 SCHEMA: dict[str, pl.DataType] = {
@@ -36,28 +37,16 @@ def _frame(rows: list[sa.Row]) -> pl.DataFrame:
 def append(
     conn: Connection, indicator_id: str, period: str, text: str, author: str, at: dt.datetime
 ) -> int:
-    """Add the next version for an indicator and period; run inside `store.write_transaction`.
-
-    The write transaction holds the database's write lock, so two officers saving at once get
-    consecutive versions; the unique constraint is the backstop.
-    """
-    latest = conn.execute(
-        sa.select(sa.func.max(commentary.c.version)).where(
-            commentary.c.indicator_id == indicator_id, commentary.c.period == period
-        )
-    ).scalar()
-    version = (latest or 0) + 1
-    conn.execute(
-        commentary.insert().values(
-            indicator_id=indicator_id,
-            period=period,
-            version=version,
-            text=text,
-            author=author,
-            created_at=at,
-        )
+    """Add the next version for an indicator and period; run it inside
+    `store.write_transaction` (see `versions.append_next`). Returns the version."""
+    return versions.append_next(
+        conn,
+        commentary,
+        {"indicator_id": indicator_id, "period": period},
+        text=text,
+        author=author,
+        created_at=at,
     )
-    return version
 
 
 def latest(conn: Connection, indicator_id: str | None = None) -> pl.DataFrame:

@@ -9,6 +9,7 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from metrics.db import versions
 from metrics.db.tables import target_changes
 
 SCHEMA: dict[str, pl.DataType] = {
@@ -56,31 +57,22 @@ def append(
     changed_by: str,
     at: dt.datetime,
 ) -> int:
-    """Add the next version for an indicator; run inside `store.write_transaction`, whose write
-    lock gives two admins saving at once consecutive versions (the unique constraint is the
-    backstop). Returns the version."""
-    latest = conn.execute(
-        sa.select(sa.func.max(target_changes.c.version)).where(
-            target_changes.c.indicator_id == indicator_id
-        )
-    ).scalar()
-    version = (latest or 0) + 1
-    conn.execute(
-        target_changes.insert().values(
-            indicator_id=indicator_id,
-            version=version,
-            kind=kind,
-            value=value,
-            direction=direction,
-            target_date=target_date,
-            wording=wording,
-            trajectory=json.dumps([[period, point] for period, point in trajectory]),
-            reason=reason,
-            changed_by=changed_by,
-            changed_at=at,
-        )
+    """Add the next version for an indicator; run it inside `store.write_transaction` (see
+    `versions.append_next`). Returns the version."""
+    return versions.append_next(
+        conn,
+        target_changes,
+        {"indicator_id": indicator_id},
+        kind=kind,
+        value=value,
+        direction=direction,
+        target_date=target_date,
+        wording=wording,
+        trajectory=json.dumps([[period, point] for period, point in trajectory]),
+        reason=reason,
+        changed_by=changed_by,
+        changed_at=at,
     )
-    return version
 
 
 def latest(conn: Connection) -> pl.DataFrame:

@@ -79,7 +79,8 @@ def affected_indicators(registry: Registry, dataset: str) -> list[Indicator]:
     ]
 
 
-def _needed(indicators: list[Indicator], dataset: str) -> set[str]:
+def needed_datasets(indicators: list[Indicator], dataset: str) -> set[str]:
+    """The datasets a preview of an upload of `dataset` reads (the indicators it affects)."""
     names = {dataset, *(i.source.dataset for i in indicators)}
     if any(i.source.event_milestone for i in indicators):
         names.add("milestones")
@@ -121,7 +122,9 @@ def preview(
     figures that would change, before and after."""
     indicators = affected_indicators(registry, dataset)
     with engine.connect() as conn:
-        current = {name: store.read_active(conn, name) for name in _needed(indicators, dataset)}
+        current = {
+            name: store.read_active(conn, name) for name in needed_datasets(indicators, dataset)
+        }
         batches = store.read_batches(conn)
     new_rows = validation.rows
     periods = sorted(new_rows.get_column("period_key").drop_nulls().unique().to_list())
