@@ -435,15 +435,18 @@ def measure_browser(params: dict[str, Any]) -> dict[str, Any]:
                 tab.add_init_script(FIRST_DRAWN_SCRIPT)
                 address = f"{base}/{'' if page_name == 'overview' else page_name}"
                 tab.goto(address + (f"?{query}" if query else ""))
-                tab.wait_for_function("window.__heading !== undefined", timeout=PAGE_TIMEOUT_MS)
+                tab.wait_for_function(
+                    "() => window.__heading !== undefined", timeout=PAGE_TIMEOUT_MS
+                )
                 entry = pages.setdefault(page_name, {"charts": params["charts"][page_name]})
                 first_chart = None
                 if entry["charts"]:
-                    tab.wait_for_function("window.__firstChart !== undefined", timeout=120_000)
-                    first_chart = tab.evaluate("window.__firstChart") / 1000
-                entry[visit] = {
-                    "first_chart": first_chart, "heading": tab.evaluate("window.__heading") / 1000,
-                }  # fmt: skip
+                    tab.wait_for_function(
+                        "() => window.__firstChart !== undefined", timeout=120_000
+                    )
+                    first_chart = tab.evaluate("() => window.__firstChart") / 1000
+                heading = tab.evaluate("() => window.__heading") / 1000
+                entry[visit] = {"first_chart": first_chart, "heading": heading}
                 tab.close()
         browser.close()
         server_peak = process_peak_mb(server.pid)

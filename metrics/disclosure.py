@@ -43,6 +43,7 @@ from metrics.breakdowns import BREAKDOWNS
 from metrics.datasets import ColumnType
 from metrics.registry import Indicator, IndicatorType, Registry
 from metrics.settings import get_settings
+from metrics.status import Status
 
 SUPPRESSED = "c"
 PRIMARY = "primary"  # the count itself is from 1 to threshold-1
@@ -610,7 +611,9 @@ def suppress_results(
     Give every result row of an indicator (all breakdowns): secondary suppression needs
     every table a number appears in. Returns the RESULT_SCHEMA columns, with numerator,
     denominator, value, lower and upper set to null wherever they are suppressed or withheld
-    (so charts and sentences built from these rows cannot show them), and adds:
+    (so charts and sentences built from these rows cannot show them), and the status of a row
+    whose value is held back set to "too few to judge" (a status says which side of the target
+    the value lies), and adds:
     `numerator_flag`, `denominator_flag`, `value_flag` (PRIMARY, SECONDARY, WITHHELD or null);
     `published_numerator`, `published_denominator`, `published_value`, `published_interval`
     (text, `c` where suppressed); `footnote` (why, or null); `disclosure_threshold`.
@@ -715,6 +718,11 @@ def _suppress(
             value=pl.when(~hidden_value).then(pl.col("value")),
             lower=pl.when(~hidden_value).then(pl.col("lower")),
             upper=pl.when(~hidden_value).then(pl.col("upper")),
+            # a status against target says on which side of it a hidden value lies ("on track"
+            # against 60% with 5 plans: 3 or 4 of them), so it is held back with the value
+            status=pl.when(~hidden_value)
+            .then(pl.col("status"))
+            .otherwise(pl.lit(Status.too_few.value)),
         )
         .sort("_row")
         .drop("_row", "_left_out")

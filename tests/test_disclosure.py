@@ -97,6 +97,27 @@ def test_city_2024_four_of_five_plans_numerator_c_and_rate_withheld() -> None:
     assert "4 of 5" not in sentence and "80" not in sentence
 
 
+def test_a_held_back_value_holds_back_its_status_too() -> None:
+    # City 2024, 4 of 5 plans in 20 weeks (DfE). Published, the denominator 5 stays and the rate
+    # is withheld; "on track" against a 60% target would then say 3 or 4 of the 5 plans were on
+    # time, so the published status is "too few to judge". A published value keeps its status.
+    frame = result_rows(
+        "ehc_20wk_incl_exceptions",
+        "2024",
+        {"numerator": 4.0, "denominator": 5.0, "status": "on_track"},
+    )
+    (row,) = published(frame)
+    assert (row["value"], row["status"]) == (None, "too_few")
+
+    shown = result_rows(
+        "ehc_20wk_incl_exceptions",
+        "2023",
+        {"numerator": 5.0, "denominator": 5.0, "status": "on_track"},
+    )
+    (row,) = published(shown)
+    assert (row["value"], row["status"]) == (100.0, "on_track")
+
+
 def test_a_true_zero_stays_zero() -> None:
     # DfE tribunal table, City of London 2024: no appeals ("-") out of 26 appealable decisions
     frame = result_rows("tribunal_appeal_rate", "2024", {"numerator": 0.0, "denominator": 26.0})

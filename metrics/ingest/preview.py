@@ -15,6 +15,7 @@ import polars as pl
 from sqlalchemy.engine import Engine
 
 from metrics import compute
+from metrics.compute.frames import needed_columns
 from metrics.db import store
 from metrics.ingest.validate import Validation
 from metrics.registry import Indicator, Registry
@@ -122,8 +123,11 @@ def preview(
     figures that would change, before and after."""
     indicators = affected_indicators(registry, dataset)
     with engine.connect() as conn:
+        # only the columns the affected indicators use, as `api.load_frames` reads them: at
+        # England scale the dataset uploaded to holds millions of rows
         current = {
-            name: store.read_active(conn, name) for name in needed_datasets(indicators, dataset)
+            name: store.read_active(conn, name, [*needed_columns(indicators, name), "period_key"])
+            for name in needed_datasets(indicators, dataset)
         }
         batches = store.read_batches(conn)
     new_rows = validation.rows
@@ -142,8 +146,9 @@ def preview(
 
     before_frames = {name: frame.lazy() for name, frame in current.items()}
     after_frames = dict(before_frames)
+    kept = stored.filter(~pl.col("period_key").is_in(periods))
     after_frames[dataset] = pl.concat(
-        [stored.filter(~pl.col("period_key").is_in(periods)).lazy(), new_rows.lazy()],
+        [kept.lazy(), new_rows.lazy().select(c for c in kept.columns if c in new_rows.columns)],
         how="diagonal_relaxed",
     )
     before, after = pl.collect_all([
