@@ -201,8 +201,11 @@ def measure_compute(params: dict[str, Any]) -> dict[str, Any]:
     """Every indicator, every period and breakdown, from the database, in a fresh process."""
     from metrics import api
     from metrics import compute as calculators
+    from metrics.db.tables import computed_results
 
     eng = api.engine(params["url"])
+    with eng.begin() as conn:  # results stored by an earlier run would be read, not worked out
+        conn.execute(computed_results.delete())
     reg = api.registry()
     today = api.today()
     # the first call pays for importing and planning as a freshly started server would

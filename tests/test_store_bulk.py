@@ -104,7 +104,7 @@ def test_dates_and_whole_numbers_come_back_unchanged_in_upload_order(engine: Eng
     with engine.connect() as conn:
         back = store.read_active(conn, "ap_placements", ["placement_ref", "start_date"])
 
-    assert back.columns == ["batch_id", "placement_ref", "start_date"]
+    assert back.columns == ["placement_ref", "start_date"]
     assert back.select("placement_ref", "start_date").rows() == [
         ("P2", dt.date(2024, 9, 2)),
         ("P1", dt.date(2024, 10, 1)),

@@ -359,14 +359,15 @@ def read_active(
 ) -> pl.DataFrame:
     """The current rows of a dataset: in an active batch and not superseded, in upload order.
 
-    `columns` picks the dataset columns to read (batch_id always comes too); reading only the
-    columns a calculation needs is much quicker for a large dataset. `as_of` (UTC) reads the
-    rows that were current at that moment instead (`current_at`).
+    `columns` picks the columns to read (dataset columns, and batch_id, row_number or
+    period_key when asked for); reading only the columns a calculation needs is much quicker
+    for a large dataset. `as_of` (UTC) reads the rows that were current at that moment instead
+    (`current_at`).
     """
     table = DATA_TABLES[dataset]
     schema = {"batch_id": pl.Int64(), "row_number": pl.Int64(), "period_key": pl.String()}
     schema |= polars_schema(dataset)
-    wanted = list(schema) if columns is None else ["batch_id", *columns]
+    wanted = list(schema) if columns is None else list(columns)
     wanted_schema = {c: schema[c] for c in wanted}
     current = sa.and_(
         table.c.superseded_by.is_(None),

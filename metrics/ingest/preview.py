@@ -126,7 +126,9 @@ def preview(
         # only the columns the affected indicators use, as `api.load_frames` reads them: at
         # England scale the dataset uploaded to holds millions of rows
         current = {
-            name: store.read_active(conn, name, [*needed_columns(indicators, name), "period_key"])
+            name: store.read_active(
+                conn, name, ["batch_id", "period_key", *needed_columns(indicators, name)]
+            )
             for name in needed_datasets(indicators, dataset)
         }
         batches = store.read_batches(conn)
