@@ -339,6 +339,13 @@ def confirm_upload(
                 data.engine(), dataset_name, checked, user=current_user(),
                 role=app_pages.current_role(), basis=pressed,
             )  # fmt: skip
+            # Before any other Streamlit call: a request from the browser (a reconnection, a
+            # click) stops a run at its next one, and the next run must still say the file is
+            # stored and never offer it for storing again.
+            _remember_outcome(_UPLOAD, uploads.stored_sentence(result, file_name, dataset_name))
+            for key in (_CHECKED, _PREVIEWED, _OUT_OF_DATE):
+                st.session_state.pop(key, None)
+            _reset(_UPLOAD)
             progress.update(label=f"Stored “{file_name}”", state="complete", expanded=False)
     except uploads.PreviewOutOfDate as err:
         # Keep the checked file; forget the old preview, so the page works out a fresh one
@@ -347,10 +354,6 @@ def confirm_upload(
         st.session_state.pop(_PREVIEWED, None)
         st.rerun()
     data.refresh()
-    _remember_outcome(_UPLOAD, uploads.stored_sentence(result, file_name, dataset_name))
-    for key in (_CHECKED, _PREVIEWED, _OUT_OF_DATE):
-        st.session_state.pop(key, None)
-    _reset(_UPLOAD)
     st.rerun()
 
 
@@ -439,11 +442,12 @@ def rollback_control(view: data.View) -> None:
             came_back = uploads.roll_back(
                 data.engine(), chosen, user=current_user(), role=app_pages.current_role()
             )
+            # before any other Streamlit call, as after storing an upload
+            _remember_outcome(_ROLLBACK, uploads.rolled_back_sentence(chosen, came_back))
+            _reset(_ROLLBACK)
             progress.update(label=f"Batch {chosen} rolled back", state="complete")
     except uploads.RollbackError as err:
         st.error(f"✖ {err}", icon=":material/error:")
         return
     data.refresh()
-    _remember_outcome(_ROLLBACK, uploads.rolled_back_sentence(chosen, came_back))
-    _reset(_ROLLBACK)
     st.rerun()

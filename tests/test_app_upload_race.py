@@ -305,3 +305,35 @@ def test_several_changes_are_listed_oldest_first() -> None:
     assert message.startswith(
         "While you were checking this file, A did one thing, B another and C a third. "
     )
+
+
+def test_a_run_stopped_just_after_storing_still_says_stored_and_offers_no_second_store(
+    app_on: Any, seeded_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A request from the browser (a reconnection on a busy network, another click) stops the
+    # running script at its next Streamlit call. Stopped just after the rows are written, the
+    # next run must still say the file is stored, and must not offer to store it again: the
+    # load test (benchmarks/load.py) once stored a file twice that way.
+    from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
+    from dashboard import data
+
+    at = checked_and_previewed(open_page(app_on(seeded_url), "upload"))
+
+    def stopped() -> None:
+        raise StopException()
+
+    monkeypatch.setattr(data, "refresh", stopped)
+    store_button(at).click()
+    at.run()
+    assert len(mine_stored(seeded_url)) == 1
+    monkeypatch.undo()
+
+    at.run()
+
+    assert not at.exception, [e.message for e in at.exception]
+    stored = mine_stored(seeded_url)
+    assert len(stored) == 1
+    assert any(f"as batch {stored[0]['id']}: 3 rows" in s.value for s in at.success)
+    assert not [b for b in at.button if b.label == STORE_MINE]
+
