@@ -336,4 +336,3 @@ def test_a_run_stopped_just_after_storing_still_says_stored_and_offers_no_second
     assert len(stored) == 1
     assert any(f"as batch {stored[0]['id']}: 3 rows" in s.value for s in at.success)
     assert not [b for b in at.button if b.label == STORE_MINE]
-
