@@ -10,6 +10,8 @@
   instead of scrolling sideways in Streamlit's box, which has no tabindex (axe's
   scrollable-region-focusable). A table Streamlit gives a fixed height is a scrolling region it
   makes focusable itself, so it is left alone.
+- A button's label wraps onto a second line rather than being cut off with "…": a download
+  button names its chart, and beside another in a narrow column the name was lost.
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ TABLE_CELL_TEXT = (
 )
 TABLE_BOX = '[data-testid="stTable"] > div:not([tabindex])'
 TABLE_CELLS = '[data-testid="stTable"] :is(th, td)'
+# Streamlit's label box (class stMarkdownEllipsis) and its paragraph keep a label on one line
+BUTTON_LABEL = (
+    ':is([data-testid="stButton"], [data-testid="stDownloadButton"]) button '
+    '[data-testid="stMarkdownContainer"]'
+)
 
 
 def css(colour: str) -> str:
@@ -36,6 +43,8 @@ def css(colour: str) -> str:
         f"{TABLE_CELL_TEXT} {{ overflow-wrap: anywhere; }}\n"
         f"{TABLE_BOX} {{ overflow: visible; max-height: none; }}\n"
         f"{TABLE_CELLS} {{ overflow-wrap: anywhere; white-space: normal; }}\n"
+        f"{BUTTON_LABEL}, {BUTTON_LABEL} p "
+        "{ white-space: normal; overflow: visible; text-overflow: clip; }\n"
         "</style>"
     )
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from app_support import seeded_template_fixture  # noqa: F401 (fixtures, by their short names)
 from browser_support import (  # noqa: F401
+    WAIT,
     app_address_fixture,
     browser_fixture,
     charts_drawn,
@@ -64,9 +65,30 @@ def test_a_breakdown_is_drawn_when_its_tab_is_chosen(page: Any, app_address: str
     assert by_sex.count() == 0
 
     page.get_by_role("tab", name="Sex", exact=True).click()
-    charts_drawn(page)
 
-    assert by_sex.count() == 1
+    # the choice reruns the page: wait for the table it draws, then for its chart
+    from playwright.sync_api import expect
+
+    expect(by_sex).to_have_count(1, timeout=WAIT)
+    charts_drawn(page)
     panel = page.get_by_role("tabpanel", name="Sex")
     assert panel.locator('[data-testid="stVegaLiteChart"]').count() == 1
     assert errors_shown(page) == 0
+
+
+def test_download_buttons_show_their_whole_label(page: Any, app_address: str) -> None:
+    # Each download names its chart; two side by side at desktop width once cut the name off
+    # with "…". The labels wrap instead: none is wider than its box.
+    open_page(page, f"{app_address}/indicator?indicator=ehc_20wk_excl_exceptions&period=2023")
+    downloads = page.locator('[data-testid="stExpander"] summary', has_text="Download:").first
+    downloads.click()
+    labels = page.locator('[data-testid="stDownloadButton"] [data-testid="stMarkdownContainer"]')
+    shown = [label for label in labels.all() if label.is_visible()]
+
+    assert len(shown) == 4
+    for label in shown:
+        assert label.evaluate("e => e.scrollWidth <= e.clientWidth"), label.inner_text()
+        assert "Chart as" in label.inner_text() or "Table as" in label.inner_text()
+        assert "EHC plans issued within 20 weeks (leaving out permitted exceptions)" in (
+            label.inner_text().replace("\n", " ")
+        )
