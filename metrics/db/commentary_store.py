@@ -51,27 +51,7 @@ def append(
 
 def latest(conn: Connection, indicator_id: str | None = None) -> pl.DataFrame:
     """The newest version for each indicator and period (one indicator's, if given)."""
-    newest = (
-        sa.select(
-            commentary.c.indicator_id,
-            commentary.c.period,
-            sa.func.max(commentary.c.version).label("version"),
-        )
-        .group_by(commentary.c.indicator_id, commentary.c.period)
-        .subquery()
-    )
-    query = (
-        sa.select(*_COLUMNS)
-        .join(
-            newest,
-            sa.and_(
-                commentary.c.indicator_id == newest.c.indicator_id,
-                commentary.c.period == newest.c.period,
-                commentary.c.version == newest.c.version,
-            ),
-        )
-        .order_by(commentary.c.indicator_id, commentary.c.period)
-    )
+    query = versions.newest(commentary, ["indicator_id", "period"], _COLUMNS)
     if indicator_id is not None:
         query = query.where(commentary.c.indicator_id == indicator_id)
     return _frame(list(conn.execute(query).all()))

@@ -77,24 +77,7 @@ def append(
 
 def latest(conn: Connection) -> pl.DataFrame:
     """The newest version for each indicator that has any."""
-    newest = (
-        sa.select(
-            target_changes.c.indicator_id, sa.func.max(target_changes.c.version).label("version")
-        )
-        .group_by(target_changes.c.indicator_id)
-        .subquery()
-    )
-    query = (
-        sa.select(*_COLUMNS)
-        .join(
-            newest,
-            sa.and_(
-                target_changes.c.indicator_id == newest.c.indicator_id,
-                target_changes.c.version == newest.c.version,
-            ),
-        )
-        .order_by(target_changes.c.indicator_id)
-    )
+    query = versions.newest(target_changes, ["indicator_id"], _COLUMNS)
     return _frame(list(conn.execute(query).all()))
 
 

@@ -1,8 +1,9 @@
-"""Appending the next version of a row to a table whose rows are versions, never updated."""
+"""Tables whose rows are versions, never updated: appending the next version, and reading the
+newest version of each key."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,3 +26,19 @@ def append_next(conn: Connection, table: sa.Table, key: Mapping[str, Any], **val
     version = (latest or 0) + 1
     conn.execute(table.insert().values(**key, version=version, **values))
     return version
+
+
+def newest(table: sa.Table, key: Sequence[str], columns: Sequence[sa.Column]) -> sa.Select:
+    """A query of `columns` from the newest version of each `key` (column names), ordered by
+    the key: the rows in force."""
+    versions = (
+        sa.select(*(table.c[name] for name in key), sa.func.max(table.c.version).label("version"))
+        .group_by(*(table.c[name] for name in key))
+        .subquery()
+    )
+    same = [table.c[name] == versions.c[name] for name in [*key, "version"]]
+    return (
+        sa.select(*columns)
+        .join(versions, sa.and_(*same))
+        .order_by(*(table.c[name] for name in key))
+    )
