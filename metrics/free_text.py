@@ -84,6 +84,12 @@ _THINGS = _words(
     "programs form forms study studies conference conferences event events evening evenings "
     "team teams worker workers officer officers champion champions premium"
 )
+# Before a people word these make it a thing: "3 action plans", "2 improvement plans", "4
+# service requests" count documents, not children.
+_KINDS = _words(
+    "action improvement business delivery project work development training communications "
+    "communication strategic service services funding budget"
+)
 # A number right after one of these names something rather than counting it: "Priority 1",
 # "Year 3 pupils", "Key Stage 2", "version 2", "Table 4", "aged 3".
 _LABELS = _words(
@@ -243,6 +249,8 @@ class _Phrases:
         j, steps = i + 1, 0
         while (word := self.word(j)) is not None:
             if word in PEOPLE_WORDS:
+                if self.word(j - 1) in _KINDS:
+                    return None  # "3 action plans"
                 while self.word(j + 1) in PEOPLE_WORDS:  # "3 parent carers"
                     j += 1
                 return None if self.word(j + 1) in _THINGS else j

@@ -103,6 +103,7 @@ def test_small_counts_of_people_are_found(text: str, phrases: list[str]) -> None
         "1. Children were seen quickly.",  # a numbered list, not a count
         "Table 4: children by age",
         "See No. 3 requests in the appendix",
+        "We wrote 3 action plans and 2 improvement plans.",
     ],
 )
 def test_numbers_that_are_not_counts_of_people_are_not_found(text: str) -> None:
