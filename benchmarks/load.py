@@ -66,7 +66,9 @@ ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
 import generate  # noqa: E402
-import run  # noqa: E402
+import run  # noqa: E402  (puts tests/ on the path: the app is served as the tests serve it)
+from browser_support import free_port, make_run  # noqa: E402
+from browser_support import wait_until_healthy as answers  # noqa: E402
 from playwright.async_api import Error as PlaywrightError  # noqa: E402
 from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.async_api import async_playwright  # noqa: E402
@@ -406,11 +408,11 @@ def app_servers(url: str, names: list[str], upload_mb: int) -> Iterator[dict[str
     WORK.mkdir(parents=True, exist_ok=True)
     try:
         for name in names:
-            port = run.free_port()
+            port = free_port()
             log = WORK / f"server-{name}.log"
             with log.open("wb") as out:
                 process = subprocess.Popen(
-                    run.make_run(port), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+                    make_run(port), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
                 )
             servers[name] = Server(name, f"http://127.0.0.1:{port}", process, log)
         for server in servers.values():
@@ -430,7 +432,7 @@ def app_servers(url: str, names: list[str], upload_mb: int) -> Iterator[dict[str
 
 def wait_until_healthy(server: Server) -> None:
     try:
-        run.wait_until_healthy(server.base, server.process, STARTUP_SECONDS)
+        answers(server.base, server.process, STARTUP_SECONDS)
     except RuntimeError as err:
         raise RuntimeError(f"server {server.name}: {err}; see {server.log}") from None
 

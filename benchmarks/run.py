@@ -25,8 +25,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -37,7 +36,7 @@ sys.path[:0] = [str(ROOT), str(HERE), str(ROOT / "tests")]
 
 import generate  # noqa: E402
 from app_support import PAGE_FILES as ALL_PAGE_FILES  # noqa: E402
-from browser_support import CHROMIUM_ARGS, free_port, make_run, wait_until_healthy  # noqa: E402
+from browser_support import CHROMIUM_ARGS, serving  # noqa: E402
 from conftest import CHROMIUM  # noqa: E402
 
 OUT = HERE / "out"
@@ -373,27 +372,6 @@ def measure_pages(params: dict[str, Any]) -> dict[str, Any]:
     return {"warm_up_seconds": warm_up_seconds, "pages": pages, "peak_mb": peak_mb()}
 
 
-@contextmanager
-def streamlit_server(url: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """The app as `make run` starts it, on a free loopback port, reading `url`."""
-    port = free_port()
-    env = os.environ | {"MEASURES_DATABASE_URL": url}
-    server = subprocess.Popen(
-        make_run(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(base, server)
-        yield base, server
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
 def process_peak_mb(pid: int) -> float | None:
     """Another process's peak resident memory (VmHWM), in MB, while it is running."""
     try:
@@ -430,7 +408,7 @@ def measure_browser(params: dict[str, Any]) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     pages: dict[str, dict[str, Any]] = {}
-    with streamlit_server(params["url"]) as (base, server), sync_playwright() as p:
+    with serving(params["url"]) as (base, server), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for visit in ("first_visit", "next_visit"):
             for page_name, query in PAGES.items():

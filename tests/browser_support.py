@@ -108,15 +108,16 @@ def wait_until_healthy(
 
 
 @contextmanager
-def served(
-    database: Path,
+def serving(
+    url: str,
     env: Mapping[str, str] | None = None,
     command: Command = make_run,
     port: int | None = None,
-) -> Iterator[str]:
-    """The dashboard on a loopback port reading `database`; yields its address."""
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """The dashboard on a loopback port reading the database at `url`; yields its address and
+    its process (benchmarks/run.py reads the process's memory)."""
     port = port or free_port()
-    environment = os.environ | {"MEASURES_DATABASE_URL": sqlite_url(database)} | dict(env or {})
+    environment = os.environ | {"MEASURES_DATABASE_URL": url} | dict(env or {})
     server = subprocess.Popen(
         command(port), cwd=ROOT, env=environment,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -124,7 +125,7 @@ def served(
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(base, server)
-        yield base
+        yield base, server
     finally:
         server.terminate()
         try:
@@ -132,6 +133,18 @@ def served(
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@contextmanager
+def served(
+    database: Path,
+    env: Mapping[str, str] | None = None,
+    command: Command = make_run,
+    port: int | None = None,
+) -> Iterator[str]:
+    """The dashboard on a loopback port reading the SQLite file `database`; yields its address."""
+    with serving(sqlite_url(database), env, command, port) as (base, _):
+        yield base
 
 
 def demo_copy(template: Path, factory: pytest.TempPathFactory, name: str) -> Path:
