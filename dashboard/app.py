@@ -16,7 +16,8 @@ st.set_page_config(
     # which the Content-Security-Policy (dashboard/security_headers.py) does not allow
     page_icon="📊",
     layout="wide",
-    # wide enough for "Priority 5: High-quality alternative provision" on one line
+    # wide enough for a priority's short title ("Priority 5: High-quality alternative
+    # provision") on one line
     initial_sidebar_state=400,
 )
 page_style.apply()  # a visible keyboard focus ring on every page, before anything can stop
@@ -41,6 +42,7 @@ for spec in app_pages.page_specs(registry):
 # One flat list: Streamlit's section headers put <div>s inside the menu's <ul>, which screen
 # readers (and axe-core) reject as a broken list.
 page = st.navigation(pages, position="sidebar", expanded=True)
+app_pages.remember_current(page.url_path)
 st.set_page_config(page_title=app_pages.tab_title(tab_titles[page.url_path], registry.area.name))
 components.sidebar_footer(registry)
 auth.sidebar_identity(person)

@@ -25,9 +25,9 @@ def section(view: data.View) -> None:
     """Build the board pack (PDF and accessible web page) for a chosen period."""
     st.header("Board pack", anchor="board-pack")
     st.markdown(
-        "Every measure of success for a period, ready for the SEND Programme Board: a PDF and "
-        "an accessible web page. Everything in it is as published: small numbers are shown "
-        "as c."
+        f"Every measure of success for a period, ready for {view.registry.area.board}: a PDF "
+        "and an accessible web page. Everything in it is as published: small numbers are "
+        "shown as c."
     )
     period = st.selectbox(
         "Period of the board pack",

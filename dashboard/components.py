@@ -25,7 +25,6 @@ from metrics.registry import Indicator, IndicatorType, Priority, Registry
 from metrics.summaries import uk_date
 
 INDICATOR_PAGE = "app_pages/indicator.py"
-PRIORITY_PAGE = "app_pages/priority_{}.py"
 NO_STATUS = "no_status"  # indicators with no target: a filter choice, not a Status
 EQUITY_BREAKDOWN = "Global majority and White"
 _SPECIAL_BREAKDOWNS = {BAND_BREAKDOWN, COMPARISON_BREAKDOWN}
@@ -519,11 +518,7 @@ def vision(priority: Priority) -> None:
 
 def priority_links(registry: Registry) -> None:
     for p in registry.priorities:
-        st.page_link(
-            PRIORITY_PAGE.format(p.id),
-            label=priority_heading(p),
-            icon=f":material/counter_{p.id}:",
-        )
+        st.page_link(app_pages.priority_page(p.id), label=priority_heading(p))
 
 
 def bullet_list(lines: Iterable[str]) -> None:
@@ -653,11 +648,7 @@ def priority_context(registry: Registry, indicator: Indicator) -> None:
         )
     else:
         priority = registry.priority(indicator.priority)
-        st.page_link(
-            PRIORITY_PAGE.format(priority.id),
-            label=priority_heading(priority),
-            icon=f":material/counter_{priority.id}:",
-        )
+        st.page_link(app_pages.priority_page(priority.id), label=priority_heading(priority))
     st.markdown(f"*Measure of success, in the strategy's words:* {indicator.measure}")
 
 

@@ -15,13 +15,13 @@ from metrics import comparators, datasets, ingest, official, results_cache, targ
 from metrics import compute as calculators
 from metrics.compute.frames import needed_columns
 from metrics.db import store, target_store
-from metrics.registry import Registry, load
-from metrics.settings import PROJECT_ROOT, get_settings
+from metrics.registry import Registry, is_shipped, load, registry_path
+from metrics.settings import PROJECT_ROOT, Settings, get_settings
 
 SEED_DIR = PROJECT_ROOT / "seed_data"
 SEED_USER = "demo data (synthetic)"
-# The published DfE files the demo compares with (read-only, beside the project).
-REFERENCE_DIR = PROJECT_ROOT.parent / "shared" / "reference-data"
+# The published DfE files shipped with the project (seed_data/official/PROVENANCE.md).
+REFERENCE_DIR = SEED_DIR / "official"
 REFERENCE_USER = "official statistics (DfE)"
 
 
@@ -30,11 +30,24 @@ def today() -> dt.date:
     return dt.datetime.now(ZoneInfo(get_settings().timezone)).date()
 
 
-@cache
 def registry() -> Registry:
-    """The registry as indicators.toml has it, with the strategy's own targets. Status is
-    judged by `targets.effective_registry`, which has the targets an admin changed."""
-    return load()
+    """The registry in force (MEASURES_REGISTRY, else the shipped one) as its file has it, with
+    the strategy's own targets. Status is judged by `targets.effective_registry`, which has the
+    targets an admin changed. Read again when the file changes."""
+    path = registry_path()
+    return _registry(path, path.stat().st_mtime_ns if path.exists() else 0)
+
+
+@cache
+def _registry(path: Path, modified: int) -> Registry:
+    return load(path)
+
+
+def demo_wanted(path: Path | None = None) -> bool:
+    """The synthetic demo data belongs to the shipped registry: it is loaded for that one, or
+    for another only when MEASURES_DEMO asks for it."""
+    # Settings() afresh, not get_settings(): a changed .env or environment needs no restart
+    return is_shipped(path or registry_path()) or Settings().demo
 
 
 def engine(url: str | None = None) -> Engine:
@@ -123,15 +136,20 @@ def seed(
     reg: Registry | None = None,
     seed_dir: Path = SEED_DIR,
     reference_dir: Path | None = REFERENCE_DIR,
+    *,
+    demo: bool | None = None,
 ) -> list[ingest.IngestReport]:
-    """Load the demo data through the real upload path; files already loaded are skipped.
+    """What a new database starts with, through the real upload path; files already loaded
+    are skipped, so running it again changes nothing.
 
-    The official comparators the registry names are imported too, the same way, from
-    `reference_dir` when it exists (the published DfE files beside the project).
+    The official statistics the registry's comparators name are imported from `reference_dir`
+    (the DfE files shipped in seed_data/official/). The synthetic demo data is loaded too when
+    `demo` is true; by default (`demo_wanted`) only for the shipped registry it was made for, or
+    when MEASURES_DEMO=1 asks for it.
     """
     reg = reg or registry()
     reports = []
-    for ds in datasets.DATASETS:
+    for ds in datasets.DATASETS if (demo_wanted() if demo is None else demo) else ():
         path = seed_dir / f"{ds.name}.csv"
         if not path.exists():
             continue

@@ -1,8 +1,9 @@
-"""The strategy's glossary plus the acronyms the dashboard uses, from `glossary.toml`."""
+"""The area's strategy glossary (from the registry in force) and the terms the dashboard uses."""
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -18,8 +19,8 @@ class Term(BaseModel):
     term: str
     definition: str
     acronym: str | None = None
-    # "strategy": section 8 of the strategy, verbatim; "dashboard": added for the screens
-    source: Literal["strategy", "dashboard"]
+    # "strategy": the area's own glossary, from its registry; "dashboard": the product's own
+    source: Literal["strategy", "dashboard"] = "strategy"
 
     @property
     def heading(self) -> str:
@@ -41,22 +42,36 @@ def load(path: Path | None = None) -> tuple[Term, ...]:
 
 
 @cache
-def terms() -> tuple[Term, ...]:
-    """Every entry, the strategy's first (in its own order), then the dashboard's A to Z."""
-    loaded = load()
-    strategy = [t for t in loaded if t.source == "strategy"]
-    extra = sorted((t for t in loaded if t.source == "dashboard"), key=lambda t: t.term.lower())
-    return (*strategy, *extra)
+def dashboard_terms() -> tuple[Term, ...]:
+    """The product's own entries, A to Z."""
+    return tuple(sorted(load(), key=lambda t: t.term.lower()))
 
 
-def lookup(acronym: str) -> Term:
+def _key(text: str) -> str:
+    return text.casefold().replace("’", "'")
+
+
+def terms(area_terms: Iterable[Term] = ()) -> tuple[Term, ...]:
+    """The area's strategy glossary first (in its own order), then the dashboard's entries A to
+    Z, leaving out any the area's glossary already explains (same term or acronym)."""
+    own = tuple(area_terms)
+    taken = {_key(t.term) for t in own} | {_key(t.acronym) for t in own if t.acronym}
+    extra = tuple(
+        t
+        for t in dashboard_terms()
+        if _key(t.term) not in taken and (t.acronym is None or _key(t.acronym) not in taken)
+    )
+    return (*own, *extra)
+
+
+def lookup(acronym: str, area_terms: Iterable[Term] = ()) -> Term:
     """The entry for an acronym such as 'ICB' (case as written)."""
-    for t in terms():
+    for t in terms(area_terms):
         if t.acronym == acronym:
             return t
     raise KeyError(f"'{acronym}' is not in the glossary")
 
 
-def spell_out(acronym: str) -> str:
+def spell_out(acronym: str, area_terms: Iterable[Term] = ()) -> str:
     """The words with the acronym after them, for first use: 'Integrated Care Board (ICB)'."""
-    return lookup(acronym).heading
+    return lookup(acronym, area_terms).heading

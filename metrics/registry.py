@@ -18,9 +18,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from metrics import datasets, periods
 from metrics.breakdowns import BREAKDOWNS
 from metrics.datasets import ColumnType
+from metrics.glossary import Term
 from metrics.periods import PeriodType
 
+# The registry shipped with the project (the demo area's); MEASURES_REGISTRY names another.
 REGISTRY_PATH = Path(__file__).with_name("indicators.toml")
+
+
+# A priority's id is part of its page's address (priority-<id>): letters, digits, - and _.
+PRIORITY_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$"
 
 
 class IndicatorType(StrEnum):
@@ -223,7 +229,8 @@ class Comparator(_Strict):
 
 class Indicator(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    priority: Literal["1", "2", "3", "4", "5", "context"]
+    # a priority's id, or "context" for a measure that describes the population
+    priority: str = Field(pattern=PRIORITY_ID)
     measure: str  # the measure of success in the strategy's words
     title: str
     description: str
@@ -246,7 +253,7 @@ class Indicator(_Strict):
 
 
 class Priority(_Strict):
-    id: Literal["1", "2", "3", "4", "5"]
+    id: str = Field(pattern=PRIORITY_ID)
     title: str
     short_title: str
     vision_quote: str
@@ -280,12 +287,23 @@ class Area(_Strict):
     region_code: str | None = Field(default=None, pattern=r"^E12\d{6}$")
     region_name: str | None = None
     comparison_group: ComparisonGroup | None = None
+    # who the dashboard is for, in the area's words: the board that meets on it, the
+    # committee that reads its board packs, and whom to contact about the dashboard
+    board: str = "the SEND Programme Board"
+    committee: str | None = None
+    contact: str | None = None
+
+    @property
+    def contact_words(self) -> str:
+        return self.contact or f"the {self.name} SEND team"
 
 
 class Registry(_Strict):
     area: Area
     priorities: tuple[Priority, ...]
     indicators: tuple[Indicator, ...]
+    # the strategy's own glossary, word for word; shown first on the About page
+    glossary: tuple[Term, ...] = ()
 
     def indicator(self, indicator_id: str) -> Indicator:
         for ind in self.indicators:
@@ -351,9 +369,24 @@ def parse(data: dict[str, Any]) -> tuple[Registry | None, list[Problem]]:
             inds.append(Indicator.model_validate(raw))
         except ValidationError as err:
             problems += _pydantic_problems(f"indicator {raw.get('id', f'#{n + 1}')}", err)
+    terms: list[Term] = []
+    for n, raw in enumerate(data.get("glossary", [])):
+        try:
+            terms.append(Term.model_validate({**raw, "source": "strategy"}))
+        except ValidationError as err:
+            problems += _pydantic_problems(f"glossary[{n}] ({raw.get('term', '?')})", err)
+    unknown = sorted(set(data) - {"area", "priorities", "indicators", "glossary"})
+    problems += [
+        Problem(where=key, problem="not a section of the registry (area, priorities, "
+                "indicators, glossary): check its spelling")
+        for key in unknown
+    ]  # fmt: skip
     if area is None:
         return None, problems
-    return Registry(area=area, priorities=tuple(prios), indicators=tuple(inds)), problems
+    registry = Registry(
+        area=area, priorities=tuple(prios), indicators=tuple(inds), glossary=tuple(terms)
+    )
+    return registry, problems
 
 
 def _check_conditions(
@@ -653,6 +686,11 @@ def check(registry: Registry) -> list[Problem]:
         if n > 1:
             problems.append(Problem(where=f"priority {pid}", problem=f"defined {n} times"))
     for p in registry.priorities:
+        if p.id == "context":
+            problems.append(
+                Problem(where="priority context", problem="'context' is kept for context "
+                        "measures (no target): give the priority another id")
+            )  # fmt: skip
         if not registry.for_priority(p.id):
             problems.append(Problem(where=f"priority {p.id}", problem="has no indicators"))
     problems += _check_area(registry.area)
@@ -677,8 +715,36 @@ def load_text(text: str) -> Registry:
     return registry
 
 
+def registry_path() -> Path:
+    """The registry in force: the file MEASURES_REGISTRY names (in the environment or `.env`),
+    else the one shipped with the project."""
+    from metrics.settings import Settings
+
+    chosen = Settings().registry
+    return chosen.expanduser().resolve() if chosen else REGISTRY_PATH
+
+
+def is_shipped(path: Path) -> bool:
+    """Whether a registry file is the shipped one (the one the demo data was made for)."""
+    return path.resolve() == REGISTRY_PATH.resolve()
+
+
 def load(path: Path | None = None) -> Registry:
-    return load_text((path or REGISTRY_PATH).read_text(encoding="utf-8"))
+    """The registry in a file (by default the one in force, `registry_path`)."""
+    path = path or registry_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise RegistryError(
+            [
+                Problem(
+                    where=str(path),
+                    problem=f"the registry file cannot be read ({err.strerror or err}); "
+                    "check MEASURES_REGISTRY names your registry's file",
+                )
+            ]
+        ) from err
+    return load_text(text)
 
 
 def problems_in(path: Path | None = None) -> list[Problem]:

@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     # oidc mode: the provider's name under [auth] in secrets.toml; empty for keys in [auth] itself
     oidc_provider: str = ""
     max_upload_mb: int = 20
+    # the area's indicator registry (a TOML file); empty: the registry shipped with the project
+    registry: Path | None = None
+    # load the synthetic demo data even though the registry in force is not the shipped one
+    demo: bool = False
     timezone: str = "Europe/London"
 
 

@@ -3,7 +3,7 @@
     uv run python seed_data/generate.py [--out DIR]
 
 No real child is described. Counts are built to agree with the City of London SEND and AP
-Strategy (November 2024) and with the official DfE figures read from ../shared/reference-data.
+Strategy (November 2024) and with the official DfE figures shipped in seed_data/official/.
 A fixed seed makes every run byte-identical; see seed_data/README.md.
 """
 
@@ -25,7 +25,7 @@ from metrics.datasets import DATASETS, GLOBAL_MAJORITY, OFFICIAL_DATASETS, get
 SEED = 20251127
 TODAY = dt.date(2026, 11, 27)
 HERE = Path(__file__).resolve().parent
-REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference-data"
+REFERENCE = HERE / "official"
 EES = REFERENCE / "ees-ehc-plans-2025"
 LA_CODE = "E09000001"
 LA_NAME = "City of London"

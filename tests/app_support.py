@@ -18,23 +18,19 @@ from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 
 from metrics import api
 from metrics.db import store
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "dashboard" / "app.py"
-REFERENCE = ROOT.parent / "shared" / "reference-data"
+REFERENCE = ROOT / "seed_data" / "official"
 # The first run imports Altair, polars and the calculators, and computes every indicator.
 RUN_TIMEOUT = 120
 
 PAGE_FILES = {
     "overview": "app_pages/overview.py",
-    "priority-1": "app_pages/priority_1.py",
-    "priority-2": "app_pages/priority_2.py",
-    "priority-3": "app_pages/priority_3.py",
-    "priority-4": "app_pages/priority_4.py",
-    "priority-5": "app_pages/priority_5.py",
     "action-plan": "app_pages/action_plan.py",
     "indicator": "app_pages/indicator.py",
     "population": "app_pages/population.py",
@@ -99,10 +95,24 @@ def app_on_fixture(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     yield make
 
 
+PRIORITY_FILE = "app_pages/priority.py"
+
+
+def switch_to(at: AppTest, page: str) -> AppTest:
+    """Switch to a page by its url path (after a first run). Every priority is the one file
+    `app_pages/priority.py` at its own address (`priority-<id>`), and AppTest picks a page by
+    file, so a priority is chosen by its address's hash, as a browser session would."""
+    if page.startswith("priority-"):
+        at.switch_page(PRIORITY_FILE)
+        at._page_hash = calc_hash(page)
+        return at
+    return at.switch_page(PAGE_FILES[page])
+
+
 def open_page(at: AppTest, page: str, **query: str) -> AppTest:
     """Run the app, switch to a page (by its url path) with query parameters, and run it."""
     at.run()
-    at.switch_page(PAGE_FILES[page])
+    switch_to(at, page)
     at.query_params.clear()
     at.query_params.update(query)
     return at.run()

@@ -15,8 +15,7 @@ from metrics.db import store
 from metrics.db.tables import metadata
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-REFERENCE = SHARED / "reference-data"
+REFERENCE = ROOT / "seed_data" / "official"  # the official DfE files the project ships
 SEED_DIR = ROOT / "seed_data"
 POSTGRES_URL = os.environ.get("MEASURES_TEST_POSTGRES_URL")
 REQUIRE_ALL = os.environ.get("MEASURES_REQUIRE_ALL") == "1"

@@ -19,6 +19,7 @@ from app_support import (  # noqa: F401 (fixtures, asked for by their short name
     open_page,
     seeded_template_fixture,
     seeded_url_fixture,
+    switch_to,
     texts,
 )
 from ingest_support import FIRST
@@ -131,7 +132,7 @@ def test_rolling_back_shows_what_comes_back_and_needs_confirming(
     # a rolled-back upload cannot be chosen again
     assert correction not in rollback_box(at).options
     # and the priority page is back to the demo figure
-    at.switch_page(PAGE_FILES["priority-4"])
+    switch_to(at, "priority-4")
     at.run()
     assert "4 in July to September 2026" in advocacy_sentence(at)
 

@@ -1,4 +1,5 @@
-"""The glossary: the strategy's section 8 word for word, and every acronym the screens use."""
+"""The glossary: the strategy's section 8 word for word (held in the shipped registry), and every
+acronym the screens use."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from typing import Any
 
 import pytest
 from app_support import (  # noqa: F401 (fixtures, asked for by their short names)
-    REFERENCE,
     app_on_fixture,
     empty_url_fixture,
     open_page,
@@ -15,8 +15,29 @@ from app_support import (  # noqa: F401 (fixtures, asked for by their short name
 )
 
 from metrics import glossary
+from metrics.registry import REGISTRY_PATH, load
 
-STRATEGY = next((REFERENCE.parent / "strategy").glob("*.txt"))
+REGISTRY = load(REGISTRY_PATH)
+
+# Section 8 of the strategy ("Glossary"), its entries in its own order.
+STRATEGY_TERMS = [
+    "Alternative provision", "Children and Young People’s Plan", "City of London SEND Ranges",
+    "City Parent Carer Forum", "City Youth Forum", "Co-design", "Disability",
+    "Designated Social Care Officer for SEND", "Education, Health and Care Plan",
+    "Integrated Care Board", "Local Offer", "Maintained school",
+    "National Health Service North East London", "Parent carer", "Pathways",
+    "Special Educational Needs", "Special Educational Needs and Disability",
+    "Special Educational Needs and Disabilities Coordinator",
+]  # fmt: skip
+# Three definitions copied by hand from section 8 (footnote marker "28" left out).
+VERBATIM = {
+    "Alternative provision": "The Department for Education defines alternative provision as "
+    "education arranged by local authorities for pupils who, because of exclusion, illness or "
+    "other reasons, would not otherwise receive suitable education.",
+    "Maintained school": "Schools that are run by a local authority.",
+    "Co-design": "The local authority, Health or Education work together with residents to "
+    "influence and shape the design of services or activities.",
+}
 
 
 def _flat(text: str) -> str:
@@ -24,22 +45,31 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _glossary_section() -> str:
-    text = STRATEGY.read_text(encoding="utf-8")
-    start = text.rindex("8. Glossary")  # the heading itself, not the contents page
-    section = text[start : text.index("Appendix A", start)]
-    # footnote markers follow a full stop directly ("...suitable education.28")
-    return _flat(re.sub(r"(?<=\.)\d+\b", "", section))
+def test_the_shipped_registry_holds_the_strategy_glossary_word_for_word() -> None:
+    assert [t.term for t in REGISTRY.glossary] == STRATEGY_TERMS
+    assert all(t.source == "strategy" for t in REGISTRY.glossary)
+    by_term = {t.term: t for t in REGISTRY.glossary}
+    for term, words in VERBATIM.items():
+        assert _flat(by_term[term].definition) == words
 
 
-def test_the_strategy_glossary_is_copied_word_for_word() -> None:
-    section = _glossary_section()
-    from_strategy = [t for t in glossary.terms() if t.source == "strategy"]
+def test_the_area_glossary_comes_first_and_takes_the_place_of_the_dashboard_entry() -> None:
+    every = glossary.terms(REGISTRY.glossary)
 
-    # Section 8 of the strategy has 18 entries, from "Alternative provision" to "SENDCO".
-    assert len(from_strategy) == 18
-    for term in from_strategy:
-        assert _flat(term.definition) in section, term.term
+    assert [t.term for t in every[:18]] == STRATEGY_TERMS
+    # the dashboard has its own 'Local Offer' and 'ICB' entries, for areas without a glossary;
+    # the strategy's own wording replaces them, so each term is explained once
+    assert [t.source for t in every if t.term == "Local Offer"] == ["strategy"]
+    assert [t.source for t in every if t.acronym == "ICB"] == ["strategy"]
+    assert len({t.term for t in every}) == len(every)
+
+
+def test_an_area_without_a_glossary_still_has_every_acronym_explained() -> None:
+    every = glossary.terms(())
+
+    assert every and all(t.source == "dashboard" for t in every)
+    for acronym in ["SEND", "SEN", "AP", "EHC", "ICB", "SENDCO", "DfE"]:
+        assert glossary.spell_out(acronym).endswith(f"({acronym})")
 
 
 # The acronyms the dashboard's screens and registry text use.
@@ -49,10 +79,10 @@ SCREEN_ACRONYMS = ["EHC", "SEN", "SEND", "SEN2", "SENDCO", "AP", "CPCF", "NEL", 
 
 @pytest.mark.parametrize("acronym", SCREEN_ACRONYMS)
 def test_every_acronym_on_screen_is_explained(acronym: str) -> None:
-    term = glossary.lookup(acronym)
+    term = glossary.lookup(acronym, REGISTRY.glossary)
 
     assert term.definition.strip()
-    assert glossary.spell_out(acronym).endswith(f"({acronym})")
+    assert glossary.spell_out(acronym, REGISTRY.glossary).endswith(f"({acronym})")
 
 
 def test_an_unknown_acronym_is_reported() -> None:
@@ -64,5 +94,5 @@ def test_the_about_page_shows_the_whole_glossary(app_on: Any, empty_url: str) ->
     at = open_page(app_on(empty_url), "about")
 
     page = texts(at)
-    for term in glossary.terms():
+    for term in glossary.terms(REGISTRY.glossary):
         assert f"**{term.heading}**: {term.definition}" in page

@@ -22,6 +22,7 @@ from app_support import (  # noqa: F401 (fixtures, asked for by their short name
     open_page,
     seeded_template_fixture,
     seeded_url_fixture,
+    switch_to,
     texts,
 )
 from streamlit.testing.v1 import AppTest
@@ -163,7 +164,7 @@ def test_the_whole_upload_flow_from_a_bad_file_to_the_new_figure_on_every_page(
     assert "No headline figure changes." in texts(at)
 
     # 5. the new figure shows at once on the priority page and the Overview
-    at.switch_page(PAGE_FILES["priority-4"])
+    switch_to(at, "priority-4")
     at.run()
     assert "7 in July to September 2026" in advocacy_sentence(at)
     at.switch_page(PAGE_FILES["overview"])

@@ -1,6 +1,6 @@
 """The synthetic demo data in seed_data/ is well formed and agrees with everything published.
 
-Official figures are read from ../shared/reference-data (never copied here); the strategy's
+Official figures are read from the DfE's own files shipped in seed_data/official; the strategy's
 counts are quoted with their arithmetic. The checks count rows with plain polars, not with the
 project's calculators.
 """
@@ -22,7 +22,7 @@ from metrics.registry import load
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seed_data"
-REFERENCE = ROOT.parent / "shared" / "reference-data"
+REFERENCE = ROOT / "seed_data" / "official"
 EES = REFERENCE / "ees-ehc-plans-2025"
 CITY_CODE, CITY_NAME = "E09000001", "City of London"
 TODAY = dt.date(2026, 11, 27)

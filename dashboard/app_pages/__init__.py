@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import streamlit as st
+
 from dashboard import auth
 from metrics import auth as rules
 from metrics.registry import Registry
@@ -45,8 +47,40 @@ def tab_title(page: str, area: str) -> str:
     return f"{page} – {APP_NAME}, {area}"
 
 
+PRIORITY_FILE = "app_pages/priority.py"
+PRIORITY_PREFIX = "priority-"
+_PAGE_KEY = "_url_path"  # session state: the address of the page this run shows
+
+
 def priority_label(priority_id: str, short_title: str) -> str:
     return f"Priority {priority_id}: {short_title}"
+
+
+def priority_icon(priority_id: str) -> str:
+    """A numbered icon for priorities 1 to 9; a flag for any other id the registry uses."""
+    single_digit = len(priority_id) == 1 and priority_id in "123456789"
+    return f":material/counter_{priority_id}:" if single_digit else ":material/flag:"
+
+
+def priority_page(priority_id: str, title: str = "") -> st.Page:
+    """The page of one priority: the one priority file, at that priority's own address. A
+    page made here again is the same page to `st.page_link` (pages are known by address)."""
+    return st.Page(
+        PRIORITY_FILE,
+        title=title or f"Priority {priority_id}",
+        url_path=f"{PRIORITY_PREFIX}{priority_id}",
+        icon=priority_icon(priority_id),
+    )
+
+
+def remember_current(url_path: str) -> None:
+    """Called by the app script with the address `st.navigation` chose, before the page runs."""
+    st.session_state[_PAGE_KEY] = url_path
+
+
+def current_priority_id() -> str:
+    """Which priority the priority page is showing, from its address."""
+    return str(st.session_state.get(_PAGE_KEY, "")).removeprefix(PRIORITY_PREFIX)
 
 
 def page_specs(registry: Registry) -> list[PageSpec]:
@@ -59,10 +93,10 @@ def page_specs(registry: Registry) -> list[PageSpec]:
     ]  # fmt: skip
     specs += [
         PageSpec(
-            f"app_pages/priority_{p.id}.py",
+            PRIORITY_FILE,
             priority_label(p.id, p.short_title),
-            f"priority-{p.id}",
-            f":material/counter_{p.id}:",
+            f"{PRIORITY_PREFIX}{p.id}",
+            priority_icon(p.id),
             help=f"Priority {p.id}: {p.title}",
         )
         for p in registry.priorities

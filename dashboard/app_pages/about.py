@@ -11,12 +11,14 @@ from metrics import glossary, status
 view = data.view()
 registry = view.registry
 
+area = registry.area
+members = f"elected members on {area.committee}" if area.committee else "elected members"
 ui.page_title(
     "About this dashboard",
-    f"This dashboard tracks the measures of success of the {registry.area.strategy_title}. "
-    "It is for the SEND Programme Board, elected members on the Community and Children's "
-    "Services Committee, parent carers and anyone who wants to know how the strategy is going. "
-    "Every figure is worked out from the files officers upload, in the same way each time.",
+    f"This dashboard tracks the measures of success of the {area.strategy_title}. "
+    f"It is for {area.board}, {members}, parent carers and anyone who wants to know how the "
+    "strategy is going. Every figure is worked out from the files officers upload, in the same "
+    "way each time.",
 )
 st.markdown(
     "Every measure has a plain-English summary, a chart with a written description, a table "
@@ -66,14 +68,14 @@ for section, measures in ui.indicators_by_section(registry):
         ui.methodology(indicator)
 
 st.header("Glossary", anchor="glossary")
-st.markdown(
-    "The first part is the strategy's own glossary, word for word. The second explains other "
-    "words and abbreviations used on these pages."
-)
-ui.glossary_list("From the strategy", [t for t in glossary.terms() if t.source == "strategy"])
-ui.glossary_list(
-    "Also used on this dashboard", [t for t in glossary.terms() if t.source == "dashboard"]
-)
+every_term = glossary.terms(registry.glossary)
+if registry.glossary:
+    st.markdown(
+        "The first part is the strategy's own glossary, word for word. The second explains "
+        "other words and abbreviations used on these pages."
+    )
+    ui.glossary_list("From the strategy", [t for t in every_term if t.source == "strategy"])
+ui.glossary_list("Also used on this dashboard", [t for t in every_term if t.source == "dashboard"])
 
 st.header("Data sources", anchor="data-sources")
 st.markdown(
@@ -94,7 +96,7 @@ st.markdown(
 
 st.header("Accessibility statement", anchor="accessibility")
 st.markdown(
-    """\
+    f"""\
 We want as many people as possible to be able to use this dashboard. It aims to meet the Web
 Content Accessibility Guidelines (WCAG) 2.2 at level AA. In particular:
 
@@ -125,7 +127,7 @@ and drop-down lists come from Streamlit, and their behaviour with some screen re
 our control.
 
 **Feedback.** If you find something hard to use, or need the information in another format,
-contact the City of London SEND team and tell us the page and what went wrong. We aim to reply
+contact {area.contact_words} and tell us the page and what went wrong. We aim to reply
 within 10 working days. If you are not happy with our reply, contact the Equality Advisory and
 Support Service (EASS).
 """

@@ -17,8 +17,8 @@ ui.require_role(app_pages.ADMINS, "Changing targets")
 ui.page_title(
     "Targets",
     "The targets each measure of success is judged against. They are the strategy's own until "
-    "an admin changes one here, for example when the SEND Programme Board agrees a new target "
-    "or trajectory. Every change needs a reason, is recorded in the audit log, and is said "
+    f"an admin changes one here, for example when {data.registry().area.board} agrees a new "
+    "target or trajectory. Every change needs a reason, is recorded in the audit log, and is said "
     "wherever the target is shown, so nobody mistakes it for the strategy's own target.",
 )
 

@@ -1,5 +1,0 @@
-"""Priority 3 of the strategy, drawn by the shared priority template."""
-
-from dashboard.app_pages.priority_template import show
-
-show("3")
