@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from metrics import api, datasets, ingest, registry, status, targets, templates, uploads
+from metrics import api, datasets, ingest, registry, status, summaries, targets, templates, uploads
 from metrics.db import store
 from metrics.ingest import summary
 
@@ -261,36 +261,117 @@ def cmd_boardpack(args: argparse.Namespace) -> int:
 
 
 def cmd_import_official(args: argparse.Namespace) -> int:
-    """Import an official statistics file (EES or LAIT) as comparators, through the upload path."""
-    from metrics import official
+    """Import official statistics (EES or LAIT) as comparators, through the upload path: one
+    file, a folder or a release's .zip, or an http(s) address of either."""
+    from metrics import official, official_sources
 
-    path = Path(args.file)
-    if not path.is_file():
-        print(f"There is no file at {path}.", file=sys.stderr)
+    reg = api.registry()
+    try:
+        gathered = official_sources.gather(args.source, reg)
+    except official_sources.SourceError as err:
+        print(err, file=sys.stderr)
         return 2
     eng = api.engine(args.database)
-    rep = official.import_file(
-        eng, path.read_bytes(), path.name, api.registry(), user=args.who, today=api.today(),
-        kind=args.kind, dry_run=args.dry_run,
-    )  # fmt: skip
-    if not rep.ok:
-        text = (
-            f"{rep.problems.height} problem(s) found in {rep.file_name}; nothing was stored.\n"
-            + summary.problems_text(rep.problems)
+    lines: list[str] = []
+    data: list[dict[str, Any]] = []
+    for name, content in gathered.files:
+        rep = official.import_file(
+            eng, content, name, reg, user=args.who, today=api.today(), kind=args.kind,
+            dry_run=args.dry_run,
+        )  # fmt: skip
+        if not rep.ok:
+            text = (
+                f"{rep.problems.height} problem(s) found in {rep.file_name}; nothing was stored "
+                "from it.\n" + summary.problems_text(rep.problems)
+            )
+        elif rep.stored is None:
+            text = f"{rep.file_name}: no problems found ({rep.kind.upper()} file). Dry run: "
+            text += "nothing was stored."
+        else:
+            text = (
+                f"{rep.file_name}: stored {rep.stored.rows_added} official rows "
+                f"({rep.kind.upper()}) as batch {rep.stored.batch_id} for "
+                f"{', '.join(rep.indicators)}; {rep.stored.rows_superseded} earlier rows "
+                "superseded."
+            )
+        lines += [*rep.notes, text]
+        data.append(
+            _report_dict(rep) | {"kind": rep.kind, "indicators": rep.indicators, "notes": rep.notes}
         )
-    elif rep.stored is None:
-        text = f"No problems found ({rep.kind.upper()} file). Dry run: nothing was stored."
-    else:
+    if any(d["batch_id"] is not None for d in data):
         api.refresh_results(eng)
-        text = (
-            f"Stored {rep.stored.rows_added} official rows ({rep.kind.upper()}) as batch "
-            f"{rep.stored.batch_id} for {', '.join(rep.indicators)}; "
-            f"{rep.stored.rows_superseded} earlier rows superseded."
+    if gathered.missing:
+        lines.append(
+            f"Not in {gathered.where}: {', '.join(gathered.missing)} (the registry names them; "
+            "the copies already stored are kept)."
         )
-    text = "\n".join([*rep.notes, text])
-    data = _report_dict(rep) | {"kind": rep.kind, "indicators": rep.indicators, "notes": rep.notes}
+    ok = all(d["ok"] for d in data)
+    _emit(data if len(data) > 1 else data[0], args.format, "\n".join(lines))
+    return 0 if ok else 1
+
+
+def cmd_official_sources(args: argparse.Namespace) -> int:
+    """Which official files the registry needs, where each is published, the copy held."""
+    from metrics import official_sources
+
+    needs = official_sources.needed(api.registry(), api.engine(args.database))
+    data = [
+        {
+            "file": n.file,
+            "kind": n.kind,
+            "indicators": list(n.indicators),
+            "publication": n.source.publication if n.source else None,
+            "release_held": n.source.release if n.source else None,
+            "copy_shipped_on": n.source.copied_on if n.source else None,
+            "stored_in_database": n.stored_on,
+            "next_release": n.source.next_release if n.source else None,
+            "published_at": n.source.page if n.source else None,
+        }
+        for n in needs
+    ]
+    lines = [f"The registry in force names {len(needs)} official file(s):", ""]
+    for n in needs:
+        lines.append(f"{n.file} ({n.kind.upper()}), for {', '.join(n.indicators)}")
+        if n.source is None:
+            lines.append("  not shipped with the dashboard: import it from where you have it")
+        else:
+            lines += [
+                f"  {n.source.publication}, {n.source.release}",
+                f"  copy shipped: {summaries.uk_date(n.source.copied_on)}; next release: "
+                f"{n.source.next_release}",
+                f"  published at: {n.source.page}",
+            ]
+        stored = uploads.london_time(n.stored_on) if n.stored_on else "not imported yet"
+        lines.append(f"  in this database: {stored}")
+    lines += [
+        "",
+        "To bring in a newer release: python -m metrics import-official FILE|FOLDER|ZIP|URL",
+    ]
+    _emit(data, args.format, "\n".join(lines))
+    return 0
+
+
+def cmd_init_area(args: argparse.Namespace) -> int:
+    """Write a starter registry for a local authority from the shipped official files."""
+    from metrics import area_init
+
+    out = Path(args.out)
+    try:
+        la = area_init.write_starter(args.la_code, out, today=api.today(), overwrite=args.force)
+    except (area_init.UnknownAuthority, FileExistsError) as err:
+        print(err, file=sys.stderr)
+        return 2
+    data = {"out": str(out), "name": la.name, "new_la_code": la.new_la_code,
+            "la_code": la.old_la_code, "region": la.region_name}  # fmt: skip
+    text = (
+        f"Wrote a starter registry for {la.name} ({la.new_la_code}, {la.old_la_code}; "
+        f"{la.region_name}) to {out}. It passes `python -m metrics check`.\n"
+        f"Next: fill in the parts marked TO FILL IN, then set MEASURES_REGISTRY={out} "
+        "(in the environment or .env) and run `python -m metrics seed` to load the official "
+        "figures. docs/adopting.md walks through the rest."
+    )
     _emit(data, args.format, text)
-    return 0 if rep.ok else 1
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -337,12 +418,22 @@ def parser() -> argparse.ArgumentParser:
     add_who(sp)
     sp = add(
         "import-official", cmd_import_official,
-        "import an official statistics file (Explore Education Statistics or LAIT) as comparators",
+        "import official statistics (Explore Education Statistics or LAIT) as comparators",
     )  # fmt: skip
-    sp.add_argument("file")
+    sp.add_argument(
+        "source", help="an official file, a folder or a release's .zip, or an http(s) address"
+    )
     sp.add_argument("--kind", choices=["ees", "lait"], help="the kind of file (default: detected)")
     sp.add_argument("--dry-run", action="store_true", help="check the file; store nothing")
     add_who(sp)
+    add(
+        "official-sources", cmd_official_sources,
+        "list the official files the registry needs, where each is published and the copy held",
+    )  # fmt: skip
+    sp = add("init-area", cmd_init_area, "write a starter registry for a local authority")
+    sp.add_argument("--la-code", required=True, help="new code (E09000001) or old code (201)")
+    sp.add_argument("--out", required=True, help="the registry file to write, e.g. area.toml")
+    sp.add_argument("--force", action="store_true", help="replace --out if it exists")
     sp = add("boardpack", cmd_boardpack, "write the board pack (PDF or HTML) for a period")
     sp.add_argument("--period", required=True, help="e.g. 2025-26, 2025/26, 2025, 2025-Q3")
     sp.add_argument("--out", required=True, help="the file to write: .pdf or .html")
