@@ -478,6 +478,7 @@ def trend_block(
             summaries.summary_sentence(indicator, None),
             uploaded_next(indicator),
         )
+        comparison_words(indicator, view)  # the official figures are there before our own
         methodology(indicator)
         return
     status_badge(row["status"], indicator)
@@ -762,6 +763,7 @@ def population_block(indicator: Indicator, view: data.View) -> None:
             summaries.summary_sentence(indicator, None),
             uploaded_next(indicator),
         )
+        comparison_words(indicator, view)  # the official figures are there before our own
         methodology(indicator)
         return
     today = view.snap.today

@@ -50,15 +50,15 @@ def _engine(url: str) -> Engine:
 
 
 @st.cache_resource(show_spinner=False, max_entries=_KEEP)
-def _registry(url: str, targets_version: str) -> Registry:
+def _registry(url: str, targets_version: str, registry_version: str) -> Registry:
     return targets.effective_registry(_engine(url), api.registry())
 
 
 def registry() -> Registry:
-    """The registry with the targets in force: indicators.toml's, or an admin's change (one
+    """The registry in force with the targets in force: its file's, or an admin's change (one
     small query says whether any target has changed since it was last read)."""
     url = database_url()
-    return _registry(url, targets.version(_engine(url)))
+    return _registry(url, targets.version(_engine(url)), api.registry_version())
 
 
 def strategy_registry() -> Registry:
@@ -73,7 +73,8 @@ def engine() -> Engine:
 def snapshot() -> Snapshot:
     """The current data version (one small query), which keys every cached result."""
     url = database_url()
-    return Snapshot(url=url, version=api.data_version(_engine(url)), today=api.today())
+    version = f"{api.data_version(_engine(url))}|{api.registry_version()}"
+    return Snapshot(url=url, version=version, today=api.today())
 
 
 @st.cache_data(show_spinner="Working out the measures…", max_entries=_KEEP)

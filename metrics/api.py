@@ -38,6 +38,13 @@ def registry() -> Registry:
     return _registry(path, path.stat().st_mtime_ns if path.exists() else 0)
 
 
+def registry_version() -> str:
+    """Which registry file is in force, and which version of it: part of every cache key, so
+    that choosing another registry, or editing it, shows on the next page view."""
+    path = registry_path()
+    return f"{path}@{path.stat().st_mtime_ns if path.exists() else 0}"
+
+
 @cache
 def _registry(path: Path, modified: int) -> Registry:
     return load(path)
@@ -143,14 +150,17 @@ def seed(
     are skipped, so running it again changes nothing.
 
     The official statistics the registry's comparators name are imported from `reference_dir`
-    (the DfE files shipped in seed_data/official/). The synthetic demo data is loaded too when
-    `demo` is true; by default (`demo_wanted`) only for the shipped registry it was made for, or
-    when MEASURES_DEMO=1 asks for it.
+    (the DfE files shipped in seed_data/official/). The synthetic demo data of the datasets the
+    registry reads is loaded too when `demo` is true; by default (`demo_wanted`) only for the
+    shipped registry it was made for, or when MEASURES_DEMO=1 asks for it.
     """
     reg = reg or registry()
     reports = []
-    for ds in datasets.DATASETS if (demo_wanted() if demo is None else demo) else ():
+    wanted = datasets_used(reg) if (demo_wanted() if demo is None else demo) else []
+    for ds in datasets.DATASETS:
         path = seed_dir / f"{ds.name}.csv"
+        if ds.name not in wanted:
+            continue
         if not path.exists():
             continue
         reports.append(

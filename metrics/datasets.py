@@ -158,6 +158,15 @@ def _cat(
     )  # fmt: skip
 
 
+def _priority(description: str, example: str) -> Column:
+    """A strategy priority: one of the ids the registry in force gives its priorities."""
+    return Column(
+        name="priority", type=ColumnType.text, max_length=20, example=example,
+        description=f"{description}: one of the priority ids in the indicator registry "
+        f"(for example {example}).",
+    )  # fmt: skip
+
+
 _SEX = _cat("sex", SEX, "Sex as recorded in the case system.", "male")
 _ETHNIC = _cat(
     "ethnic_group", ETHNIC_GROUP,
@@ -301,8 +310,8 @@ DATASETS: tuple[Dataset, ...] = (
         name="ap_placements",
         title="Alternative provision placements",
         description=(
-            "One row per placement of a City child or young person in alternative provision, "
-            "by the local authority or by a school."
+            "One row per placement of a child or young person of the area in alternative "
+            "provision, by the local authority or by a school."
         ),
         shape="record",
         period_column="start_date",
@@ -337,7 +346,7 @@ DATASETS: tuple[Dataset, ...] = (
             _yes_no(
                 "provider_quality_assured",
                 "The provider is quality assured by the local authority where it is located "
-                "or by the City Corporation.",
+                "or by this authority.",
                 example="yes",
             ),
             _cat(
@@ -440,7 +449,7 @@ DATASETS: tuple[Dataset, ...] = (
                 example="Inclusive play session design",
                 description="Short name of the service or activity (no personal details).",
             ),
-            _cat("priority", ("1", "2", "3", "4", "5"), "Strategy priority it serves.", "4"),
+            _priority("The strategy priority it serves", "4"),
             _date("start_date", "Date the co-design started.", example="2025-05-01"),
             _date(
                 "completed_date",
@@ -509,12 +518,12 @@ DATASETS: tuple[Dataset, ...] = (
                 description="Milestone code; those behind measures of success are listed in "
                 "the registry.",
             ),
-            _cat("priority", ("1", "2", "3", "4", "5"), "Strategy priority.", "1"),
+            _priority("The strategy priority the action belongs to", "1"),
             Column(
                 name="action",
                 type=ColumnType.text,
                 max_length=300,
-                example="Review the Local Offer with the City Parent Carer Forum",
+                example="Review the Local Offer with the Parent Carer Forum",
                 description="The key action, as the Action Plan words it.",
             ),
             Column(
@@ -664,8 +673,8 @@ DATASETS: tuple[Dataset, ...] = (
                 required=False,
                 max_length=12,
                 example="E92000001",
-                description="The area's ONS code (E92000001 England, E12000007 London, "
-                "E09000001 City of London); blank where the file gives none.",
+                description="The area's ONS code (E92000001 England, E12… a region, E06… to "
+                "E10… a local authority); blank where the file gives none.",
             ),
             Column(
                 name="area",
@@ -680,8 +689,8 @@ DATASETS: tuple[Dataset, ...] = (
                 required=False,
                 max_length=5,
                 example="",
-                description="The DfE three-digit local authority number (201 is the City of "
-                "London); blank for England and the regions.",
+                description="The DfE three-digit local authority number (for example 330, "
+                "Birmingham); blank for England and the regions.",
             ),
             Column(
                 name="breakdown",

@@ -33,6 +33,8 @@ if period is None:
         summaries.summary_sentence(indicator, None),
         ui.uploaded_next(indicator),
     )
+    # a new area has no data of its own yet, but the official figures are there from the start
+    ui.comparison_section(indicator, view)
     ui.methodology(indicator)
     st.stop()
 

@@ -118,6 +118,7 @@ def check_file(
             ds, table, today=today,
             aggregate_types=aggregate_period_types(registry),
             aggregate_measures=aggregate_measures(registry),
+            priority_ids=[p.id for p in registry.priorities],
         )  # fmt: skip
         digest = hashing.result()
     report = IngestReport(

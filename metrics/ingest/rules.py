@@ -7,7 +7,7 @@ one problem ("not a date"), not a second, confusing one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import polars as pl
@@ -70,8 +70,21 @@ def _ends_before_start(end: str, start: str, problem: str) -> Rule:
     return Rule(end, c(end) < c(start), problem, f"Check {start} and {end}.")
 
 
-def _milestones() -> list[Rule]:
+def _in_priorities(priority_ids: Collection[str] | None) -> list[Rule]:
+    """A row's priority is one the registry in force gives (when the registry was consulted)."""
+    if priority_ids is None:
+        return []
+    known = sorted(priority_ids)
     return [
+        Rule("priority", c("priority").is_not_null() & ~c("priority").is_in(known),
+             "This is not one of the strategy's priorities in the indicator registry.",
+             f"Use one of: {', '.join(known)}.")
+    ]  # fmt: skip
+
+
+def _milestones(priority_ids: Collection[str] | None) -> list[Rule]:
+    return [
+        *_in_priorities(priority_ids),
         Rule("completed_date", (c("status") == "complete") & c("completed_date").is_null(),
              "The milestone is complete but has no completed date.", "Add the completed date."),
         Rule("completed_date", (c("status") != "complete") & c("completed_date").is_not_null(),
@@ -149,11 +162,13 @@ def row_rules(
     ds: Dataset,
     aggregate_types: Mapping[str, str] | None = None,
     aggregate_measures: Mapping[str, str] | None = None,
+    priority_ids: Collection[str] | None = None,
 ) -> list[Rule]:
     """The cross-column rules of a dataset.
 
     `aggregate_types` maps indicator ids that take counted values to their period type, and
-    `aggregate_measures` maps them to "count" or "rate" (what the row must fill in).
+    `aggregate_measures` maps them to "count" or "rate" (what the row must fill in);
+    `priority_ids` are the registry's priorities (a milestone belongs to one of them).
     """
     match ds.name:
         case "ehc_requests":
@@ -164,10 +179,11 @@ def row_rules(
             return [_ends_before_start("end_date", "start_date",
                                        "The placement ends before it starts.")]  # fmt: skip
         case "codesign_activities":
-            return [_ends_before_start("completed_date", "start_date",
+            return [*_in_priorities(priority_ids),
+                    _ends_before_start("completed_date", "start_date",
                                        "The activity is completed before it started.")]  # fmt: skip
         case "milestones":
-            return _milestones()
+            return _milestones(priority_ids)
         case "indicator_values":
             return _indicator_values(aggregate_types or {}, aggregate_measures or {})
     return []

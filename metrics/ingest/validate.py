@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -413,11 +413,13 @@ def validate(
     today: dt.date,
     aggregate_types: Mapping[str, str] | None = None,
     aggregate_measures: Mapping[str, str] | None = None,
+    priority_ids: Collection[str] | None = None,
 ) -> Validation:
     """Check every cell and row of an upload; return the typed rows and every problem found.
 
     `aggregate_types` maps indicator ids that take counted values to their period type;
-    `aggregate_measures` maps them to "count" or "rate".
+    `aggregate_measures` maps them to "count" or "rate"; `priority_ids` are the registry's
+    priorities.
 
     Three polars passes over the file: check each column's distinct cells (or, for text, each
     cell); build the typed rows; gather the problems. A check that no cell fails costs nothing
@@ -516,7 +518,7 @@ def validate(
             lf, pl.col(f"__c{i}").is_not_null(), f"(column {letters[i]})", pl.col(f"__c{i}"),
             what, fix, i,
         ))  # fmt: skip
-    for rule in row_rules(ds, aggregate_types, aggregate_measures):
+    for rule in row_rules(ds, aggregate_types, aggregate_measures, priority_ids):
         if not all(r in reads for r in rule.reads):
             continue  # a missing column is already reported; its blanks prove nothing
         bad = rule.bad & pl.all_horizontal(reads[r].readable() for r in rule.reads)
