@@ -1,6 +1,6 @@
 """Official statistics in: the DfE's own files become comparator rows, exactly as published.
 
-Every expected figure is read from the reference files in /work/shared/reference-data with the
+Every expected figure is read from the DfE files shipped in seed_data/official/ with the
 standard csv module (see `published`), or written out by hand from them in a comment. The files
 go through the one upload path: validation, a batch in the audit, supersession and roll back.
 """
