@@ -32,13 +32,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 import polars as pl
 
 from metrics import datasets, summaries
+from metrics import disclosure_relations as relations
 from metrics.breakdowns import BREAKDOWNS
 from metrics.datasets import ColumnType
 from metrics.registry import Indicator, IndicatorType, Registry
@@ -50,6 +51,8 @@ PRIMARY = "primary"  # the count itself is from 1 to threshold-1
 SECONDARY = "secondary"  # suppressed so that a primary cell cannot be worked out
 WITHHELD = "withheld"  # a rate (and its interval) resting on a suppressed count
 NOT_PUBLISHED = "not_published"  # a breakdown left out: it would give a suppressed number away
+DIFFERENCE = "difference"  # footnote: hidden so a difference between measures or periods is safe
+_DERIVED = "derived"  # a difference a reader can work out that is not small: needs no protection
 
 FOOTNOTE_SEPARATOR = " | "  # between a row's footnotes (a footnote itself may hold "; ")
 BAND_BREAKDOWN = "Band"  # as metrics.compute.rates names the timeliness bands
@@ -70,6 +73,10 @@ def footnotes(threshold: int) -> dict[str, str]:
         NOT_PUBLISHED: (
             "breakdown not published for this period: with so few children it would give a "
             "suppressed number away"
+        ),
+        DIFFERENCE: (
+            "withheld for this period: set beside a related measure, or the running total of "
+            f"the period before, it would give away a number of fewer than {threshold} children"
         ),
     }
 
@@ -116,12 +123,17 @@ class Line:
         return (*self.members, self.total)
 
 
-def _reachable(total: float, primaries: int, secondaries: int, threshold: int) -> bool:
+def _reachable(
+    total: float, primaries: int, secondaries: int, threshold: int, free: bool = False
+) -> bool:
     """Whether `total` can be the sum of that many primary and secondary cells.
 
     A primary cell is 1 to threshold-1; a secondary cell is 0 or at least the threshold
-    (were it 1 to threshold-1 it would be primary).
+    (were it 1 to threshold-1 it would be primary). With `free`, the line also holds a
+    difference that may be any count from 0 up.
     """
+    if free:
+        return total >= primaries
     if primaries <= total <= primaries * (threshold - 1):
         return True  # every secondary cell 0
     return secondaries > 0 and total >= primaries + threshold
@@ -185,6 +197,10 @@ class _Search:
     keep: frozenset[int]
     owner: Sequence[str | None]
     state: list[str | None]
+    rank: Sequence[int]
+    fixed: frozenset[int]
+    virtual: frozenset[int]
+    because_of_difference: set[int]
 
     @classmethod
     def start(
@@ -195,13 +211,22 @@ class _Search:
         keep: frozenset[int],
         owner: Sequence[str | None],
         left_out: set[str],
+        *,
+        virtual: frozenset[int] = frozenset(),
+        rank: Sequence[int] | None = None,
+        fixed: frozenset[int] = frozenset(),
     ) -> _Search:
-        state: list[str | None] = [
-            NOT_PUBLISHED if owner[c] in left_out else PRIMARY if is_small(v, threshold) else None
-            for c, v in enumerate(values)
-        ]
+        def first(c: int, v: float) -> str | None:
+            if owner[c] is not None and owner[c] in left_out:
+                return NOT_PUBLISHED
+            if is_small(v, threshold):
+                return PRIMARY
+            return _DERIVED if c in virtual else None
+
+        state = [first(c, v) for c, v in enumerate(values)]
         seen = [line for line in lines if not any(state[c] == NOT_PUBLISHED for c in line.cells)]
-        return cls(values, seen, threshold, keep, owner, state)
+        ranks = list(rank) if rank is not None else [int(c in keep) for c in range(len(values))]
+        return cls(values, seen, threshold, keep, owner, state, ranks, fixed, virtual, set())
 
     def hidden(self, cell: int) -> bool:
         return self.state[cell] is not None
@@ -213,8 +238,8 @@ class _Search:
         a group, that group is left out instead (see `protect`).
         """
         pick = min(
-            candidates,
-            key=lambda c: (self.values[c] == 0, c in self.keep, self.values[c], c),
+            (c for c in candidates if c not in self.fixed),
+            key=lambda c: (self.values[c] == 0, self.rank[c], self.values[c], c),
             default=None,
         )
         if pick is None:
@@ -223,12 +248,14 @@ class _Search:
         if pick in self.keep and group is not None:
             raise _Withdraw(group)
         self.state[pick] = SECONDARY
+        if cause in self.virtual:
+            self.because_of_difference.add(pick)
 
     def _one_hidden(self) -> bool:
         """An equation with exactly one suppressed cell gets another."""
         for line in self.lines:
             hidden = [c for c in line.cells if self.hidden(c)]
-            if len(hidden) == 1:
+            if len(hidden) == 1 and self.state[hidden[0]] != _DERIVED:
                 cause = line.members[0] if line.members else hidden[0]
                 self.suppress_one_of((c for c in line.cells if not self.hidden(c)), cause)
                 return True
@@ -240,14 +267,16 @@ class _Search:
         if self.hidden(line.total) or t < 3:  # below 3, `c` itself already says "1"
             return False
         hidden = [c for c in line.members if self.hidden(c)]
-        primaries = [c for c in hidden if self.state[c] == PRIMARY]
+        # a difference is never shown, so a reader knows only that it is 0 or more
+        free = any(c in self.virtual for c in hidden)
+        primaries = [c for c in hidden if self.state[c] == PRIMARY and c not in self.virtual]
         if not primaries:
             return False
         known = self.values[line.total] - sum(
             self.values[c] for c in line.members if not self.hidden(c)
         )
         others, secondaries = len(primaries) - 1, len(hidden) - len(primaries)
-        options = [v for v in range(1, t) if _reachable(known - v, others, secondaries, t)]
+        options = [v for v in range(1, t) if _reachable(known - v, others, secondaries, t, free)]
         return len(options) < 2
 
     def _pinned(self) -> bool:
@@ -286,6 +315,10 @@ class _Search:
                 pass
         return self.state
 
+    def published(self) -> list[str | None]:
+        """Each cell's state, a difference that needs no protection as None."""
+        return [None if s == _DERIVED else s for s in self.state]
+
 
 def protect(
     values: Sequence[float],
@@ -294,6 +327,9 @@ def protect(
     *,
     keep: Iterable[int] = (),
     owner: Sequence[str | None] | None = None,
+    virtual: Iterable[int] = (),
+    rank: Sequence[int] | None = None,
+    fixed: Iterable[int] = (),
 ) -> list[str | None]:
     """Which cells to suppress: PRIMARY, SECONDARY, NOT_PUBLISHED or None for each value.
 
@@ -307,14 +343,44 @@ def protect(
     breakdown; None for a headline). When protecting a group's cell would take a kept cell,
     the whole group is left out of publication instead (its cells NOT_PUBLISHED, its
     equations gone, as if the breakdown were never shown) and the search starts again.
+
+    `virtual` cells are never published but a reader can work them out (the difference
+    between two related measures, or between two running totals): a small one is protected
+    like a `c` cell; the state returned for any other is None. `rank` orders the kept cells
+    from the first to give up (a related measure's headline) to the last (the main one);
+    `fixed` cells are never suppressed (a reader knows them from the definitions).
     """
+    return _protect(values, lines, threshold, keep, owner, virtual, rank, fixed).published()
+
+
+def _protect(
+    values: Sequence[float],
+    lines: Sequence[Line],
+    threshold: int,
+    keep: Iterable[int] = (),
+    owner: Sequence[str | None] | None = None,
+    virtual: Iterable[int] = (),
+    rank: Sequence[int] | None = None,
+    fixed: Iterable[int] = (),
+) -> _Search:
     owners = list(owner) if owner is not None else [None] * len(values)
-    kept = frozenset(keep)
+    kept, differences, known = frozenset(keep), frozenset(virtual), frozenset(fixed)
     left_out: set[str] = set()
     while True:
-        search = _Search.start(values, lines, threshold, kept, owners, left_out)
+        search = _Search.start(
+            values,
+            lines,
+            threshold,
+            kept,
+            owners,
+            left_out,
+            virtual=differences,
+            rank=rank,
+            fixed=known,
+        )
         try:
-            return search.run()
+            search.run()
+            return search
         except _Withdraw as signal:
             left_out.add(signal.group)
 
@@ -464,22 +530,50 @@ def nestings(indicator: Indicator) -> list[Nesting]:
     return out
 
 
+Key = tuple[Any, ...]  # (row id, quantity) for a published cell; ("difference", n) otherwise
+
+
 @dataclass
 class _Table:
-    """One indicator and period: its cells and the equations between them."""
+    """Related figures protected together: their cells and the equations between them.
 
-    values: list[float]
-    cells: dict[tuple[int, str], int]  # (row id, quantity) -> cell
-    owner: list[str | None]  # each cell's breakdown (None for the headline)
-    lines: list[Line]
+    One indicator and period; or every indicator over the same rows of a dataset (related
+    measures) for one period; or every period of a running total.
+    """
 
-    def add(self, members: Sequence[tuple[int, str]], total: tuple[int, str]) -> None:
+    values: list[float] = field(default_factory=list)
+    cells: dict[Key, int] = field(default_factory=dict)
+    owner: list[str | None] = field(default_factory=list)  # each cell's breakdown group
+    rank: list[int] = field(default_factory=list)  # 0: breakdown; 1: related headline; 2: main
+    lines: list[Line] = field(default_factory=list)
+    virtual: set[int] = field(default_factory=set)
+    fixed: set[int] = field(default_factory=set)
+
+    def cell(self, key: Key, value: float, owner: str | None, rank: int) -> int:
+        self.cells[key] = len(self.values)
+        self.values.append(value)
+        self.owner.append(owner)
+        self.rank.append(rank)
+        return self.cells[key]
+
+    def add(self, members: Sequence[Key], total: Key) -> None:
         """An equation, kept only where the data really add up (so a reader could use it)."""
         if total not in self.cells or not members or any(m not in self.cells for m in members):
             return
         ids = tuple(self.cells[m] for m in members)
         if abs(sum(self.values[i] for i in ids) - self.values[self.cells[total]]) < 1e-9:
             self.lines.append(Line(ids, self.cells[total]))
+
+    def difference(self, part: Key, whole: Key, owner: str | None) -> None:
+        """`whole` counts every row `part` does and more: a reader can work out whole - part."""
+        if part not in self.cells or whole not in self.cells:
+            return
+        gap = self.values[self.cells[whole]] - self.values[self.cells[part]]
+        if gap < 0:  # the data do not nest as the definitions say: nothing a reader could use
+            return
+        key: Key = ("difference", len(self.virtual))
+        self.virtual.add(self.cell(key, gap, owner, 0))
+        self.add([key, part], whole)
 
 
 def _quantities(indicator: Indicator) -> tuple[str, ...]:
@@ -492,23 +586,28 @@ def _band_is_numerator(indicator: Indicator) -> set[str]:
     return {band.label for band in src.bands if band.where == src.numerator}
 
 
-def _table(indicator: Indicator, rows: list[dict[str, Any]], nested: list[Nesting]) -> _Table:
-    """The cells and equations of one indicator and period (rows carry `_row`)."""
+def _group_owner(indicator: Indicator, breakdown: str | None) -> str | None:
+    return None if breakdown is None else f"{indicator.id}: {breakdown}"
+
+
+def _add_indicator(
+    table: _Table,
+    indicator: Indicator,
+    rows: list[dict[str, Any]],
+    nested: list[Nesting],
+    rank: int,
+) -> None:
+    """One indicator's cells for one period, the sums a reader sees and its definitions."""
     quantities = _quantities(indicator)
-    values: list[float] = []
-    cells: dict[tuple[int, str], int] = {}
-    owner: list[str | None] = []
     for row in rows:
+        owner = _group_owner(indicator, row["breakdown"])
         for q in quantities:
             v = row[q]
             if v is not None and v == v:
-                cells[(row["_row"], q)] = len(values)
-                values.append(float(v))
-                owner.append(row["breakdown"])
-    table = _Table(values, cells, owner, [])
+                table.cell((row["_row"], q), float(v), owner, rank if owner is None else 0)
     heads = [r["_row"] for r in rows if r["breakdown"] is None]
     if len(heads) != 1:
-        return table
+        return
     head = heads[0]
     groups: dict[str, dict[str, int]] = {}
     for row in rows:
@@ -531,37 +630,170 @@ def _table(indicator: Indicator, rows: list[dict[str, Any]], nested: list[Nestin
             parts = [r for g, r in fine.items() if nest.groups.get(g) == label]
             for q in quantities:
                 table.add([(r, q) for r in parts], (row_id, q))
+    if quantities == ("numerator", "denominator"):
+        for row in rows:
+            _add_definition(table, indicator, row)
+
+
+def _add_definition(table: _Table, indicator: Indicator, row: dict[str, Any]) -> None:
+    """What the measure's definition tells a reader about a breakdown group's numerator.
+
+    Its numerator is all of its denominator (boys in "% male") or none of it (girls), by
+    the registry's conditions and the breakdown's definition; where those cannot say (an
+    uploaded count, a column without a short list of values), by the data: a group whose
+    numerator is all or none of it is taken as known, erring towards protection.
+    """
+    breakdown, group = row["breakdown"], row["breakdown_group"]
+    num, den = (row["_row"], "numerator"), (row["_row"], "denominator")
+    if breakdown is None or num not in table.cells or den not in table.cells:
+        return
+    relation = relations.group_relation(indicator, breakdown, group)
+    if relation is None and relations.defined_by_data(indicator, breakdown, group):
+        n, d = table.values[table.cells[num]], table.values[table.cells[den]]
+        relation = relations.NONE if n == 0 else relations.ALL if n == d else None
+    if relation == relations.ALL:
+        table.add([num], den)
+    elif relation == relations.NONE and table.values[table.cells[num]] == 0:
+        table.fixed.add(table.cells[num])
+
+
+def _add_related(
+    table: _Table,
+    family: Sequence[Indicator],
+    rows: Mapping[str, list[dict[str, Any]]],
+) -> None:
+    """Measures over the same rows: equal row sets are one number; nested ones a difference.
+
+    A rate's own complement (its denominator less its numerator) is published as the strategy
+    publishes it (see the About page), so a pair of figures that is some rate's numerator and
+    denominator is not audited again as a difference.
+    """
+    sets: dict[Key, tuple[relations.RowSet, str | None, Indicator]] = {}
+    complements: set[tuple[relations.RowSet, relations.RowSet]] = set()
+    for indicator in family:
+        for row in rows.get(indicator.id, []):
+            level = (row["breakdown"], row["breakdown_group"])
+            for q in _quantities(indicator):
+                key = (row["_row"], q)
+                found = relations.row_set(indicator, q, *level)
+                if key in table.cells and found is not None:
+                    sets[key] = (found, level, indicator)
+            num, den = sets.get((row["_row"], "numerator")), sets.get((row["_row"], "denominator"))
+            if num is not None and den is not None:
+                complements.add((num[0], den[0]))
+    order = {ind.id: i for i, ind in enumerate(family)}
+    keys = list(sets)
+    for a, b in itertools.combinations(keys, 2):
+        (set_a, level_a, ind_a), (set_b, level_b, ind_b) = sets[a], sets[b]
+        if ind_a.id == ind_b.id:
+            continue
+        if set_a == set_b:
+            table.add([a], b)
+            continue
+        if level_a != level_b:
+            continue  # a group of one measure against another's headline: the sums say it
+        later = ind_a if order[ind_a.id] > order[ind_b.id] else ind_b
+        owner = _group_owner(later, level_a[0])
+        if set_a.within(set_b) and (set_a, set_b) not in complements:
+            table.difference(a, b, owner)
+        elif set_b.within(set_a) and (set_b, set_a) not in complements:
+            table.difference(b, a, owner)
+
+
+def _running_total(indicator: Indicator, rows: list[dict[str, Any]]) -> _Table:
+    """Every period of a running total: each period's total less the one before is a count."""
+    table = _Table()
+    heads = sorted(
+        (r for r in rows if r["breakdown"] is None and r["value"] is not None),
+        key=lambda r: r["period_start"],
+    )
+    for i, row in enumerate(heads):
+        rank = 2 if i == len(heads) - 1 else 1  # the latest total is the last to give up
+        table.cell((row["_row"], "value"), float(row["value"]), None, rank)
+    for before, after in itertools.pairwise(heads):
+        table.difference((before["_row"], "value"), (after["_row"], "value"), None)
     return table
+
+
+def _families(indicators: Mapping[str, Indicator]) -> list[list[Indicator]]:
+    """Indicators counting rows of the same dataset the same way, in registry order."""
+    by_base: dict[tuple[Any, ...], list[Indicator]] = {}
+    for ind in indicators.values():
+        if not applies_to(ind):
+            continue
+        sets = relations.row_set(ind, _quantities(ind)[-1])
+        single = sets is None or ind.type is IndicatorType.cumulative_count
+        by_base.setdefault(("one", ind.id) if single else sets.base, []).append(ind)
+    return list(by_base.values())
+
+
+def _tables(
+    results: pl.DataFrame, indicators: Mapping[str, Indicator]
+) -> Iterable[tuple[_Table, Sequence[Indicator]]]:
+    """Every table to protect, with the indicators it holds."""
+    rows_by: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in results.to_dicts():
+        rows_by.setdefault((row["indicator_id"], row["period"]), []).append(row)
+    periods: dict[str, list[str]] = {}
+    for indicator_id, period in rows_by:
+        periods.setdefault(indicator_id, []).append(period)
+    nested = {i: nestings(ind) for i, ind in indicators.items() if applies_to(ind)}
+    for family in _families(indicators):
+        present = [ind for ind in family if ind.id in periods]
+        if not present:
+            continue
+        if present[0].type is IndicatorType.cumulative_count:
+            (ind,) = present
+            yield (
+                _running_total(ind, [r for p in periods[ind.id] for r in rows_by[(ind.id, p)]]),
+                present,
+            )
+            continue
+        for period in dict.fromkeys(p for ind in present for p in periods[ind.id]):
+            table = _Table()
+            here = {ind.id: rows_by.get((ind.id, period), []) for ind in present}
+            for i, ind in enumerate(present):
+                if here[ind.id]:
+                    rank = 2 if i == 0 else 1
+                    _add_indicator(table, ind, here[ind.id], nested[ind.id], rank)
+            _add_related(table, present, here)
+            yield table, present
 
 
 def _flags(
     results: pl.DataFrame, indicators: Mapping[str, Indicator], threshold: int
-) -> dict[tuple[int, str], str]:
-    """(row id, quantity) -> PRIMARY, SECONDARY or NOT_PUBLISHED, for every such cell.
+) -> tuple[dict[tuple[int, str], str], set[int]]:
+    """(row id, quantity) -> PRIMARY, SECONDARY or NOT_PUBLISHED, for every such cell; and
+    the rows with a cell hidden so that a difference between measures or periods is safe.
 
     The headline cells are kept where they can be: a breakdown that would force a headline
-    to be suppressed is left out instead.
+    to be suppressed is left out instead, and a related measure's headline goes before the
+    main one's.
     """
     out: dict[tuple[int, str], str] = {}
-    cached: dict[str, tuple[Indicator, list[Nesting]]] = {}
-    partitions = results.partition_by(["indicator_id", "period"], as_dict=True, maintain_order=True)
-    for (indicator_id, _period), part in partitions.items():
-        if indicator_id not in cached:
-            ind = indicators[str(indicator_id)]
-            cached[str(indicator_id)] = (ind, nestings(ind))
-        ind, nested = cached[str(indicator_id)]
-        if not applies_to(ind):
-            continue
-        table = _table(ind, part.to_dicts(), nested)
-        headline = [c for c, group in enumerate(table.owner) if group is None]
-        state = protect(table.values, table.lines, threshold, keep=headline, owner=table.owner)
+    for_difference: set[int] = set()
+    for table, _family in _tables(results, indicators):
+        headline = [c for c, rank in enumerate(table.rank) if rank > 0]
+        search = _protect(
+            table.values,
+            table.lines,
+            threshold,
+            keep=headline,
+            owner=table.owner,
+            virtual=table.virtual,
+            rank=table.rank,
+            fixed=table.fixed,
+        )
+        state = search.published()
         for key, cell in table.cells.items():
-            if state[cell]:
+            if key[0] != "difference" and state[cell]:
                 out[key] = state[cell]
-    return out
+                if cell in search.because_of_difference:
+                    for_difference.add(key[0])
+    return out, for_difference
 
 
-def _flag_frame(flags: dict[tuple[int, str], str]) -> pl.DataFrame:
+def _flag_frame(flags: dict[tuple[int, str], str], for_difference: set[int]) -> pl.DataFrame:
     """One row per result row with a suppressed cell: its numerator, denominator, count flags."""
     by_row: dict[int, dict[str, str]] = {}
     for (row, quantity), kind in flags.items():
@@ -572,12 +804,14 @@ def _flag_frame(flags: dict[tuple[int, str], str]) -> pl.DataFrame:
             "numerator_flag": [f.get("numerator") for f in by_row.values()],
             "denominator_flag": [f.get("denominator") for f in by_row.values()],
             "count_flag": [f.get("value") for f in by_row.values()],
+            "_difference": [row in for_difference for row in by_row],
         },
         schema={
             "_row": pl.UInt32,
             "numerator_flag": pl.String,
             "denominator_flag": pl.String,
             "count_flag": pl.String,
+            "_difference": pl.Boolean,
         },
     )
 
@@ -642,7 +876,7 @@ def _suppress(
     results: pl.DataFrame | pl.LazyFrame, indicators: Mapping[str, Indicator], t: int
 ) -> pl.DataFrame:
     frame = results.lazy().collect().with_row_index("_row")
-    flags = _flag_frame(_flags(frame, indicators, t))
+    flags = _flag_frame(*_flags(frame, indicators, t))
     rate_ids = [i.id for i in indicators.values() if i.type in _RATE_TYPES]
     notes = footnotes(t)
 
@@ -684,6 +918,7 @@ def _suppress(
                 pl.when(pl.any_horizontal(k == kind for k in kinds)).then(pl.lit(notes[kind]))
                 for kind in (PRIMARY, SECONDARY, WITHHELD)
             ),
+            pl.when(pl.col("_difference")).then(pl.lit(notes[DIFFERENCE])),
             pl.col("_left_out"),
         ],
         separator=FOOTNOTE_SEPARATOR,
@@ -725,7 +960,7 @@ def _suppress(
             .otherwise(pl.lit(Status.too_few.value)),
         )
         .sort("_row")
-        .drop("_row", "_left_out")
+        .drop("_row", "_left_out", "_difference")
     )
     return out
 
