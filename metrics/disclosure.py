@@ -180,6 +180,48 @@ def solvable(lines: Sequence[Line], hidden: Sequence[int]) -> set[int]:
     return {hidden[col] for col, prow in pivots.items() if len(prow) == 1}
 
 
+_UNBOUNDED = 10**15  # larger than any count
+
+
+def pinned_by_bounds(
+    lines: Sequence[Line], ranges: Sequence[tuple[int, int, bool]], threshold: int
+) -> set[int]:
+    """Cells whose range, narrowed through every line in whole numbers, is a single value.
+
+    `ranges` gives each cell's lowest and highest value and whether the values from 1 to
+    threshold-1 are ruled out (a secondary `c`: 0 or at least the threshold).
+    """
+    lo = [r[0] for r in ranges]
+    hi = [r[1] for r in ranges]
+    by_cell: dict[int, list[int]] = {}
+    for i, line in enumerate(lines):
+        for c in line.cells:
+            by_cell.setdefault(c, []).append(i)
+    todo = set(range(len(lines)))
+    while todo:
+        line = lines[todo.pop()]
+        terms = [(m, 1) for m in line.members] + [(line.total, -1)]
+        low = sum(lo[c] if k > 0 else -hi[c] for c, k in terms)
+        high = sum(hi[c] if k > 0 else -lo[c] for c, k in terms)
+        for c, k in terms:
+            # the terms add up to 0, so k * x is minus the sum of the others
+            own_low, own_high = (lo[c], hi[c]) if k > 0 else (-hi[c], -lo[c])
+            k_low, k_high = own_high - high, own_low - low
+            new_lo, new_hi = (k_low, k_high) if k > 0 else (-k_high, -k_low)
+            if ranges[c][2]:
+                if 1 <= new_lo < threshold:
+                    new_lo = threshold
+                if 1 <= new_hi < threshold:
+                    new_hi = 0
+            if new_lo > lo[c] or new_hi < hi[c]:
+                lo[c], hi[c] = max(lo[c], new_lo), min(hi[c], new_hi)
+                if lo[c] > hi[c]:
+                    return set()  # the published figures contradict: nothing to learn
+                todo.update(by_cell[c])
+                break  # the line's sums are stale; it is back in `todo`
+    return {c for c in range(len(ranges)) if lo[c] == hi[c] and ranges[c][0] != ranges[c][1]}
+
+
 class _Withdraw(Exception):
     """Protecting a kept cell needs a whole group (a breakdown) left out instead."""
 
@@ -309,9 +351,51 @@ class _Search:
         self.suppress_one_of(near, cell)
         return True
 
+    def _bounded(self) -> bool:
+        """A primary cell pinned by bounds worked through all the equations gets protected.
+
+        `c` says 1 to threshold-1, so four `c` groups adding up to a `c` headline are 1 each
+        and the headline is 4, though no equation has a published total. Protection: hide a
+        published cell of an equation the cell is in; failing that, leave out the cell's
+        breakdown, or a breakdown whose equation pins it.
+        """
+        pinned = pinned_by_bounds(self.lines, self.reader_ranges(), self.threshold)
+        found = sorted(c for c in pinned if self.state[c] == PRIMARY)
+        if not found:
+            return False
+        cell = found[0]
+        mine = [line for line in self.lines if cell in line.cells]
+        near = [c for line in mine for c in line.cells if not self.hidden(c)]
+        if any(c not in self.keep and c not in self.fixed for c in near):
+            self.suppress_one_of((c for c in near if c not in self.keep), cell)
+            return True
+        if self.owner[cell] is not None:
+            raise _Withdraw(self.owner[cell])
+        groups = [self.owner[c] for line in mine for c in line.members if self.owner[c]]
+        if groups:
+            raise _Withdraw(groups[0])
+        if near:
+            self.suppress_one_of(near, cell)
+            return True
+        return False
+
+    def reader_ranges(self) -> list[tuple[int, int, bool]]:
+        """What a reader knows of each cell: lowest, highest, and whether 1 to t-1 is ruled out."""
+        t, out = self.threshold, []
+        for c, v in enumerate(self.values):
+            if not self.hidden(c):
+                out.append((round(v), round(v), False))
+            elif c in self.virtual:
+                out.append((0, _UNBOUNDED, False))  # a difference: 0 or more
+            elif self.state[c] == PRIMARY:
+                out.append((1, t - 1, False))
+            else:
+                out.append((0, _UNBOUNDED, True))  # secondary: 0 or at least t
+        return out
+
     def run(self) -> list[str | None]:
         if any(s == PRIMARY for s in self.state):
-            while self._one_hidden() or self._pinned() or self._solved():
+            while self._one_hidden() or self._pinned() or self._solved() or self._bounded():
                 pass
         return self.state
 
