@@ -19,10 +19,20 @@ Suppression is repeated until, for every such equation:
 Headline figures matter most: where protecting a breakdown's cell would need the headline
 hidden, that breakdown is left out of publication for the period instead.
 
-Not audited: differences between related indicators (all plans against plans without
-exceptions) and between periods (a running total). Which figures are counts of people: every
-indicator except milestones (progress, not a count) and series (website visits); see
-`applies_to`.
+What a reader knows from the definitions counts too (`metrics.disclosure_relations`): a
+breakdown group's numerator is all of its denominator or none of it where the measure's
+conditions and the breakdown say so (numerator = denominator is an equation; numerator = 0 a
+figure the reader knows); measures counting rows of the same dataset the same way are protected
+together, the same rows being one number and nested rows a difference that is itself a count of
+children (a hidden unknown, protected like a `c` when from 1 to threshold-1); and every
+period of a running total is protected together, each total less the one before being such a
+difference. A `c` must also not be pinned by bounds worked through all the equations (four
+`c` groups adding up to a `c` headline are 1 each). A rate's own complement (its denominator
+less its numerator) is published, as the strategy publishes it; `rules` states all this for the
+About page. `tests/test_intruder.py` attacks the published figures independently.
+
+Which figures are counts of people: every indicator except milestones (progress, not a count)
+and series (website visits); see `applies_to`.
 
 Free text is published too: `metrics.free_text` finds small counts of people written in
 officers' commentary.
@@ -82,6 +92,41 @@ def footnotes(threshold: int) -> dict[str, str]:
 
 
 FOOTNOTES: dict[str, str] = footnotes(5)
+
+
+def rules(threshold: int) -> str:
+    """The rules, in words for the About page (Markdown): the same everywhere figures leave."""
+    t, below = threshold, threshold - 1
+    return f"""\
+The same rules apply wherever figures leave the building: the publication view, downloaded
+charts and tables, the board pack, the summary sentences and meeting mode.
+
+- **`c`**: a number of children from 1 to {below} is shown as *c* (*fewer than {t}*), and a
+  percentage resting on it is withheld. A true 0 is shown: it says nothing about any one child.
+- **Totals.** Where a total beside a `c` would let someone work it out (the groups of a
+  breakdown add up to the whole), more figures are shown as `c` (*secondary suppression*).
+  Headline figures come first: if only hiding a headline would protect a breakdown, that
+  breakdown is left out for the period instead, and a footnote says so.
+- **What each measure means.** A reader knows that every boy counts in *% who are boys or young
+  men* and no girl does, and that every 5-to-10-year-old is *under 12*. So a breakdown by the
+  thing that defines a measure is treated as giving its groups' figures away (numerator = all of
+  the group, or none of it), and suppression allows for that.
+- **Related measures and periods.** Where two measures count some of the same children (EHC
+  plans issued within 20 weeks with and without exceptions; opportunities offered and taken up;
+  all plans and plans with an annual review), or a running total grows from one period to the
+  next, the difference between them is a number of children too. It is never left to be worked
+  out when it is from 1 to {below}: the related measure (the one listed later) is withheld for
+  that period instead, with the footnote *withheld for this period: set beside a related
+  measure, or the running total of the period before, it would give away a number of fewer
+  than {t} children*.
+- **Complements.** A published rate such as *22 of 26* also says that 4 are not in it. Such a
+  complement of a rate's own figures is published, as the strategy itself publishes *85% male*
+  of 26 plans: a headline whose numerator and denominator are 0 or at least {t} is shown even
+  when what is left over is smaller. A number that the published figures give away in this way
+  is never shown as `c` anywhere, as if it were hidden: a breakdown that would do so (the girls
+  in *% who are boys or young men*) is left out for that period, since the headline already
+  says it.
+"""
 
 
 def default_threshold() -> int:
@@ -949,11 +994,29 @@ def suppress_results(
 
 
 def suppress_indicator(
-    indicator: Indicator, results: pl.DataFrame | pl.LazyFrame, threshold: int | None = None
+    indicator: Indicator,
+    results: pl.DataFrame | pl.LazyFrame,
+    threshold: int | None = None,
+    *,
+    registry: Registry | None = None,
 ) -> pl.DataFrame:
-    """`suppress_results` for one indicator's rows (other indicators' rows are ignored)."""
-    rows = results.lazy().filter(pl.col("indicator_id") == indicator.id)
-    return _suppress(rows, {indicator.id: indicator}, threshold_or_default(threshold))
+    """`suppress_results` for one indicator's rows, returned alone.
+
+    The rows of its related measures (those counting rows of the same dataset the same way,
+    in `registry`, by default the one in force) are suppressed with it where `results` holds
+    them, so a file exported for one measure gives nothing away set beside another's.
+    """
+    if registry is None:
+        from metrics import api
+
+        registry = api.registry()
+    related = {indicator.id: indicator}
+    for family in _families({**{i.id: i for i in registry.indicators}, indicator.id: indicator}):
+        if any(i.id == indicator.id for i in family):
+            related = {i.id: i for i in family}  # in registry order: the first is kept first
+    rows = results.lazy().filter(pl.col("indicator_id").is_in(list(related)))
+    out = _suppress(rows, related, threshold_or_default(threshold))
+    return out.filter(pl.col("indicator_id") == indicator.id)
 
 
 def _suppress(

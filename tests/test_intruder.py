@@ -11,11 +11,17 @@ import datetime as dt
 from typing import Any
 
 import polars as pl
+from app_support import (  # noqa: F401 (fixtures, asked for by their short names)
+    app_on_fixture,
+    empty_url_fixture,
+    open_page,
+    texts,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from metrics import api, datasets, disclosure, periods
+from metrics import api, datasets, disclosure, exports, periods
 from metrics.compute import compute_all
 from metrics.results import RESULT_SCHEMA
 from tests import intruder_support as intruder
@@ -188,6 +194,18 @@ def test_the_related_measure_gives_way_to_the_first() -> None:
     assert disclosure.footnotes(5)[disclosure.DIFFERENCE] in incl["footnote"]
 
 
+def test_an_export_of_one_measure_allows_for_its_related_measure() -> None:
+    # Downloaded from the internal view, the file for "including exceptions" is suppressed
+    # beside "leaving out exceptions" (6 of 8 against 5 of 7 gives the 1 plan with an
+    # exception), as the publication view does; alone it would show 6 of 8.
+    incl = REG.indicator("ehc_20wk_incl_exceptions")
+    alone = TWENTY_WEEKS.filter(pl.col("indicator_id") == incl.id)
+    assert exports.table(incl, alone).select("Number", "Out of").row(0) == ("6", "8")
+    (row,) = exports.table(incl, TWENTY_WEEKS).iter_rows(named=True)
+    assert "c" in (row["Number"], row["Out of"]) and row["Percentage"] == "c"
+    assert disclosure.footnotes(5)[disclosure.DIFFERENCE] in row["Footnote"]
+
+
 def test_a_running_total_does_not_give_a_years_count_away() -> None:
     # 6 co-designed services by March 2026 and 8 by March 2027: 2 in 2026-27
     truth = pl.concat(
@@ -203,6 +221,18 @@ def test_a_running_total_does_not_give_a_years_count_away() -> None:
     assert latest["published_value"] == "8"  # the latest total stays
     assert first["published_value"] == "c"
     assert disclosure.footnotes(5)[disclosure.DIFFERENCE] in first["footnote"]
+
+
+def test_the_about_page_states_the_rules_for_complements_and_related_measures(
+    app_on: Any, empty_url: str
+) -> None:
+    at = open_page(app_on(empty_url), "about")
+    assert not at.exception
+    words = texts(at)
+    assert "Small numbers and privacy" in words
+    assert "also says that 4 are not in it" in words and "85% male" in words
+    assert "the related measure (the one listed later) is withheld" in words
+    assert "running total" in words
 
 
 # ---------------------------------------------------------------------------------------------
