@@ -377,8 +377,11 @@ class _Search:
 
     def _solved(self) -> bool:
         """A primary cell solvable from all the equations gets a neighbour hidden."""
-        hidden = [c for c in range(len(self.state)) if self.hidden(c)]
-        found = sorted(c for c in solvable(self.lines, hidden) if self.state[c] == PRIMARY)
+        # a difference that needs no protection is in one line only, which just defines it:
+        # that line cannot pin anything else exactly, so both are left out (it is quicker)
+        hidden = [c for c, s in enumerate(self.state) if s is not None and s != _DERIVED]
+        lines = [line for line in self.lines if all(self.state[c] != _DERIVED for c in line.cells)]
+        found = sorted(c for c in solvable(lines, hidden) if self.state[c] == PRIMARY)
         if not found:
             return False
         cell = found[0]
