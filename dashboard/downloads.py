@@ -35,6 +35,11 @@ def _rows(indicator: Indicator, view: data.View) -> pl.DataFrame:
     return view.results.filter(pl.col("indicator_id") == indicator.id)
 
 
+def _for_export(view: data.View) -> pl.DataFrame:
+    """Every row: an export suppresses a measure with its related measures (metrics.exports)."""
+    return view.results
+
+
 def _slug(text: str) -> str:
     """'Global majority and White' -> 'global-majority-and-white', for file names and keys."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
@@ -52,7 +57,7 @@ def chart_buttons(
 ) -> None:
     """PNG and SVG of a chart, as published. `label` names the chart on its buttons (the
     measure's title by default); `chart_args` are `exports.chart`'s breakdown and period."""
-    rows = _rows(indicator, view)
+    rows = _for_export(view)
     stem = f"{indicator.id}-{name}".replace("_", "-")
     tag = key or f"{indicator.id}-{name}"
     words = label or indicator.title
@@ -89,7 +94,7 @@ def table_buttons(
 ) -> None:
     """The indicator's table as published, as CSV and XLSX: the whole table (headline and
     breakdowns), or one breakdown's rows (of one period) behind a breakdown's chart."""
-    rows = _rows(indicator, view)
+    rows = _for_export(view)
     stem = (f"{indicator.id}-{name}" if name else indicator.id).replace("_", "-")
     tag = key or (f"{indicator.id}-{name}" if name else indicator.id)
     words = label or indicator.title

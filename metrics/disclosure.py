@@ -19,10 +19,20 @@ Suppression is repeated until, for every such equation:
 Headline figures matter most: where protecting a breakdown's cell would need the headline
 hidden, that breakdown is left out of publication for the period instead.
 
-Not audited: differences between related indicators (all plans against plans without
-exceptions) and between periods (a running total). Which figures are counts of people: every
-indicator except milestones (progress, not a count) and series (website visits); see
-`applies_to`.
+What a reader knows from the definitions counts too (`metrics.disclosure_relations`): a
+breakdown group's numerator is all of its denominator or none of it where the measure's
+conditions and the breakdown say so (numerator = denominator is an equation; numerator = 0 a
+figure the reader knows); measures counting rows of the same dataset the same way are protected
+together, the same rows being one number and nested rows a difference that is itself a count of
+children (a hidden unknown, protected like a `c` when from 1 to threshold-1); and every
+period of a running total is protected together, each total less the one before being such a
+difference. A `c` must also not be pinned by bounds worked through all the equations (four
+`c` groups adding up to a `c` headline are 1 each). A rate's own complement (its denominator
+less its numerator) is published, as the strategy publishes it; `rules` states all this for the
+About page. `tests/test_intruder.py` attacks the published figures independently.
+
+Which figures are counts of people: every indicator except milestones (progress, not a count)
+and series (website visits); see `applies_to`.
 
 Free text is published too: `metrics.free_text` finds small counts of people written in
 officers' commentary.
@@ -32,13 +42,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 import polars as pl
 
 from metrics import datasets, summaries
+from metrics import disclosure_relations as relations
 from metrics.breakdowns import BREAKDOWNS
 from metrics.datasets import ColumnType
 from metrics.registry import Indicator, IndicatorType, Registry
@@ -50,6 +61,8 @@ PRIMARY = "primary"  # the count itself is from 1 to threshold-1
 SECONDARY = "secondary"  # suppressed so that a primary cell cannot be worked out
 WITHHELD = "withheld"  # a rate (and its interval) resting on a suppressed count
 NOT_PUBLISHED = "not_published"  # a breakdown left out: it would give a suppressed number away
+DIFFERENCE = "difference"  # footnote: hidden so a difference between measures or periods is safe
+_DERIVED = "derived"  # a difference a reader can work out that is not small: needs no protection
 
 FOOTNOTE_SEPARATOR = " | "  # between a row's footnotes (a footnote itself may hold "; ")
 BAND_BREAKDOWN = "Band"  # as metrics.compute.rates names the timeliness bands
@@ -71,10 +84,49 @@ def footnotes(threshold: int) -> dict[str, str]:
             "breakdown not published for this period: with so few children it would give a "
             "suppressed number away"
         ),
+        DIFFERENCE: (
+            "withheld for this period: set beside a related measure, or the running total of "
+            f"the period before, it would give away a number of fewer than {threshold} children"
+        ),
     }
 
 
 FOOTNOTES: dict[str, str] = footnotes(5)
+
+
+def rules(threshold: int) -> str:
+    """The rules, in words for the About page (Markdown): the same everywhere figures leave."""
+    t, below = threshold, threshold - 1
+    return f"""\
+The same rules apply wherever figures leave the building: the publication view, downloaded
+charts and tables, the board pack, the summary sentences and meeting mode.
+
+- **`c`**: a number of children from 1 to {below} is shown as *c* (*fewer than {t}*), and a
+  percentage resting on it is withheld. A true 0 is shown: it says nothing about any one child.
+- **Totals.** Where a total beside a `c` would let someone work it out (the groups of a
+  breakdown add up to the whole), more figures are shown as `c` (*secondary suppression*).
+  Headline figures come first: if only hiding a headline would protect a breakdown, that
+  breakdown is left out for the period instead, and a footnote says so.
+- **What each measure means.** A reader knows that every boy counts in *% who are boys or young
+  men* and no girl does, and that every 5-to-10-year-old is *under 12*. So a breakdown by the
+  thing that defines a measure is treated as giving its groups' figures away (numerator = all of
+  the group, or none of it), and suppression allows for that.
+- **Related measures and periods.** Where two measures count some of the same children (EHC
+  plans issued within 20 weeks with and without exceptions; opportunities offered and taken up;
+  all plans and plans with an annual review), or a running total grows from one period to the
+  next, the difference between them is a number of children too. It is never left to be worked
+  out when it is from 1 to {below}: the related measure (the one listed later) is withheld for
+  that period instead, with the footnote *withheld for this period: set beside a related
+  measure, or the running total of the period before, it would give away a number of fewer
+  than {t} children*.
+- **Complements.** A published rate such as *22 of 26* also says that 4 are not in it. Such a
+  complement of a rate's own figures is published, as the strategy itself publishes *85% male*
+  of 26 plans: a headline whose numerator and denominator are 0 or at least {t} is shown even
+  when what is left over is smaller. A number that the published figures give away in this way
+  is never shown as `c` anywhere, as if it were hidden: a breakdown that would do so (the girls
+  in *% who are boys or young men*) is left out for that period, since the headline already
+  says it.
+"""
 
 
 def default_threshold() -> int:
@@ -116,12 +168,17 @@ class Line:
         return (*self.members, self.total)
 
 
-def _reachable(total: float, primaries: int, secondaries: int, threshold: int) -> bool:
+def _reachable(
+    total: float, primaries: int, secondaries: int, threshold: int, free: bool = False
+) -> bool:
     """Whether `total` can be the sum of that many primary and secondary cells.
 
     A primary cell is 1 to threshold-1; a secondary cell is 0 or at least the threshold
-    (were it 1 to threshold-1 it would be primary).
+    (were it 1 to threshold-1 it would be primary). With `free`, the line also holds a
+    difference that may be any count from 0 up.
     """
+    if free:
+        return total >= primaries
     if primaries <= total <= primaries * (threshold - 1):
         return True  # every secondary cell 0
     return secondaries > 0 and total >= primaries + threshold
@@ -168,6 +225,48 @@ def solvable(lines: Sequence[Line], hidden: Sequence[int]) -> set[int]:
     return {hidden[col] for col, prow in pivots.items() if len(prow) == 1}
 
 
+_UNBOUNDED = 10**15  # larger than any count
+
+
+def pinned_by_bounds(
+    lines: Sequence[Line], ranges: Sequence[tuple[int, int, bool]], threshold: int
+) -> set[int]:
+    """Cells whose range, narrowed through every line in whole numbers, is a single value.
+
+    `ranges` gives each cell's lowest and highest value and whether the values from 1 to
+    threshold-1 are ruled out (a secondary `c`: 0 or at least the threshold).
+    """
+    lo = [r[0] for r in ranges]
+    hi = [r[1] for r in ranges]
+    by_cell: dict[int, list[int]] = {}
+    for i, line in enumerate(lines):
+        for c in line.cells:
+            by_cell.setdefault(c, []).append(i)
+    todo = set(range(len(lines)))
+    while todo:
+        line = lines[todo.pop()]
+        terms = [(m, 1) for m in line.members] + [(line.total, -1)]
+        low = sum(lo[c] if k > 0 else -hi[c] for c, k in terms)
+        high = sum(hi[c] if k > 0 else -lo[c] for c, k in terms)
+        for c, k in terms:
+            # the terms add up to 0, so k * x is minus the sum of the others
+            own_low, own_high = (lo[c], hi[c]) if k > 0 else (-hi[c], -lo[c])
+            k_low, k_high = own_high - high, own_low - low
+            new_lo, new_hi = (k_low, k_high) if k > 0 else (-k_high, -k_low)
+            if ranges[c][2]:
+                if 1 <= new_lo < threshold:
+                    new_lo = threshold
+                if 1 <= new_hi < threshold:
+                    new_hi = 0
+            if new_lo > lo[c] or new_hi < hi[c]:
+                lo[c], hi[c] = max(lo[c], new_lo), min(hi[c], new_hi)
+                if lo[c] > hi[c]:
+                    return set()  # the published figures contradict: nothing to learn
+                todo.update(by_cell[c])
+                break  # the line's sums are stale; it is back in `todo`
+    return {c for c in range(len(ranges)) if lo[c] == hi[c] and ranges[c][0] != ranges[c][1]}
+
+
 class _Withdraw(Exception):
     """Protecting a kept cell needs a whole group (a breakdown) left out instead."""
 
@@ -185,6 +284,10 @@ class _Search:
     keep: frozenset[int]
     owner: Sequence[str | None]
     state: list[str | None]
+    rank: Sequence[int]
+    fixed: frozenset[int]
+    virtual: frozenset[int]
+    because_of_difference: set[int]
 
     @classmethod
     def start(
@@ -195,13 +298,22 @@ class _Search:
         keep: frozenset[int],
         owner: Sequence[str | None],
         left_out: set[str],
+        *,
+        virtual: frozenset[int] = frozenset(),
+        rank: Sequence[int] | None = None,
+        fixed: frozenset[int] = frozenset(),
     ) -> _Search:
-        state: list[str | None] = [
-            NOT_PUBLISHED if owner[c] in left_out else PRIMARY if is_small(v, threshold) else None
-            for c, v in enumerate(values)
-        ]
+        def first(c: int, v: float) -> str | None:
+            if owner[c] is not None and owner[c] in left_out:
+                return NOT_PUBLISHED
+            if is_small(v, threshold):
+                return PRIMARY
+            return _DERIVED if c in virtual else None
+
+        state = [first(c, v) for c, v in enumerate(values)]
         seen = [line for line in lines if not any(state[c] == NOT_PUBLISHED for c in line.cells)]
-        return cls(values, seen, threshold, keep, owner, state)
+        ranks = list(rank) if rank is not None else [int(c in keep) for c in range(len(values))]
+        return cls(values, seen, threshold, keep, owner, state, ranks, fixed, virtual, set())
 
     def hidden(self, cell: int) -> bool:
         return self.state[cell] is not None
@@ -213,8 +325,8 @@ class _Search:
         a group, that group is left out instead (see `protect`).
         """
         pick = min(
-            candidates,
-            key=lambda c: (self.values[c] == 0, c in self.keep, self.values[c], c),
+            (c for c in candidates if c not in self.fixed),
+            key=lambda c: (self.values[c] == 0, self.rank[c], self.values[c], c),
             default=None,
         )
         if pick is None:
@@ -223,12 +335,14 @@ class _Search:
         if pick in self.keep and group is not None:
             raise _Withdraw(group)
         self.state[pick] = SECONDARY
+        if cause in self.virtual:
+            self.because_of_difference.add(pick)
 
     def _one_hidden(self) -> bool:
         """An equation with exactly one suppressed cell gets another."""
         for line in self.lines:
             hidden = [c for c in line.cells if self.hidden(c)]
-            if len(hidden) == 1:
+            if len(hidden) == 1 and self.state[hidden[0]] != _DERIVED:
                 cause = line.members[0] if line.members else hidden[0]
                 self.suppress_one_of((c for c in line.cells if not self.hidden(c)), cause)
                 return True
@@ -240,14 +354,16 @@ class _Search:
         if self.hidden(line.total) or t < 3:  # below 3, `c` itself already says "1"
             return False
         hidden = [c for c in line.members if self.hidden(c)]
-        primaries = [c for c in hidden if self.state[c] == PRIMARY]
+        # a difference is never shown, so a reader knows only that it is 0 or more
+        free = any(c in self.virtual for c in hidden)
+        primaries = [c for c in hidden if self.state[c] == PRIMARY and c not in self.virtual]
         if not primaries:
             return False
         known = self.values[line.total] - sum(
             self.values[c] for c in line.members if not self.hidden(c)
         )
         others, secondaries = len(primaries) - 1, len(hidden) - len(primaries)
-        options = [v for v in range(1, t) if _reachable(known - v, others, secondaries, t)]
+        options = [v for v in range(1, t) if _reachable(known - v, others, secondaries, t, free)]
         return len(options) < 2
 
     def _pinned(self) -> bool:
@@ -261,8 +377,11 @@ class _Search:
 
     def _solved(self) -> bool:
         """A primary cell solvable from all the equations gets a neighbour hidden."""
-        hidden = [c for c in range(len(self.state)) if self.hidden(c)]
-        found = sorted(c for c in solvable(self.lines, hidden) if self.state[c] == PRIMARY)
+        # a difference that needs no protection is in one line only, which just defines it:
+        # that line cannot pin anything else exactly, so both are left out (it is quicker)
+        hidden = [c for c, s in enumerate(self.state) if s is not None and s != _DERIVED]
+        lines = [line for line in self.lines if all(self.state[c] != _DERIVED for c in line.cells)]
+        found = sorted(c for c in solvable(lines, hidden) if self.state[c] == PRIMARY)
         if not found:
             return False
         cell = found[0]
@@ -280,11 +399,57 @@ class _Search:
         self.suppress_one_of(near, cell)
         return True
 
+    def _bounded(self) -> bool:
+        """A primary cell pinned by bounds worked through all the equations gets protected.
+
+        `c` says 1 to threshold-1, so four `c` groups adding up to a `c` headline are 1 each
+        and the headline is 4, though no equation has a published total. Protection: hide a
+        published cell of an equation the cell is in; failing that, leave out the cell's
+        breakdown, or a breakdown whose equation pins it.
+        """
+        pinned = pinned_by_bounds(self.lines, self.reader_ranges(), self.threshold)
+        found = sorted(c for c in pinned if self.state[c] == PRIMARY)
+        if not found:
+            return False
+        cell = found[0]
+        mine = [line for line in self.lines if cell in line.cells]
+        near = [c for line in mine for c in line.cells if not self.hidden(c)]
+        if any(c not in self.keep and c not in self.fixed for c in near):
+            self.suppress_one_of((c for c in near if c not in self.keep), cell)
+            return True
+        if self.owner[cell] is not None:
+            raise _Withdraw(self.owner[cell])
+        groups = [self.owner[c] for line in mine for c in line.members if self.owner[c]]
+        if groups:
+            raise _Withdraw(groups[0])
+        if near:
+            self.suppress_one_of(near, cell)
+            return True
+        return False
+
+    def reader_ranges(self) -> list[tuple[int, int, bool]]:
+        """What a reader knows of each cell: lowest, highest, and whether 1 to t-1 is ruled out."""
+        t, out = self.threshold, []
+        for c, v in enumerate(self.values):
+            if not self.hidden(c):
+                out.append((round(v), round(v), False))
+            elif c in self.virtual:
+                out.append((0, _UNBOUNDED, False))  # a difference: 0 or more
+            elif self.state[c] == PRIMARY:
+                out.append((1, t - 1, False))
+            else:
+                out.append((0, _UNBOUNDED, True))  # secondary: 0 or at least t
+        return out
+
     def run(self) -> list[str | None]:
         if any(s == PRIMARY for s in self.state):
-            while self._one_hidden() or self._pinned() or self._solved():
+            while self._one_hidden() or self._pinned() or self._solved() or self._bounded():
                 pass
         return self.state
+
+    def published(self) -> list[str | None]:
+        """Each cell's state, a difference that needs no protection as None."""
+        return [None if s == _DERIVED else s for s in self.state]
 
 
 def protect(
@@ -294,6 +459,9 @@ def protect(
     *,
     keep: Iterable[int] = (),
     owner: Sequence[str | None] | None = None,
+    virtual: Iterable[int] = (),
+    rank: Sequence[int] | None = None,
+    fixed: Iterable[int] = (),
 ) -> list[str | None]:
     """Which cells to suppress: PRIMARY, SECONDARY, NOT_PUBLISHED or None for each value.
 
@@ -307,14 +475,44 @@ def protect(
     breakdown; None for a headline). When protecting a group's cell would take a kept cell,
     the whole group is left out of publication instead (its cells NOT_PUBLISHED, its
     equations gone, as if the breakdown were never shown) and the search starts again.
+
+    `virtual` cells are never published but a reader can work them out (the difference
+    between two related measures, or between two running totals): a small one is protected
+    like a `c` cell; the state returned for any other is None. `rank` orders the kept cells
+    from the first to give up (a related measure's headline) to the last (the main one);
+    `fixed` cells are never suppressed (a reader knows them from the definitions).
     """
+    return _protect(values, lines, threshold, keep, owner, virtual, rank, fixed).published()
+
+
+def _protect(
+    values: Sequence[float],
+    lines: Sequence[Line],
+    threshold: int,
+    keep: Iterable[int] = (),
+    owner: Sequence[str | None] | None = None,
+    virtual: Iterable[int] = (),
+    rank: Sequence[int] | None = None,
+    fixed: Iterable[int] = (),
+) -> _Search:
     owners = list(owner) if owner is not None else [None] * len(values)
-    kept = frozenset(keep)
+    kept, differences, known = frozenset(keep), frozenset(virtual), frozenset(fixed)
     left_out: set[str] = set()
     while True:
-        search = _Search.start(values, lines, threshold, kept, owners, left_out)
+        search = _Search.start(
+            values,
+            lines,
+            threshold,
+            kept,
+            owners,
+            left_out,
+            virtual=differences,
+            rank=rank,
+            fixed=known,
+        )
         try:
-            return search.run()
+            search.run()
+            return search
         except _Withdraw as signal:
             left_out.add(signal.group)
 
@@ -464,22 +662,50 @@ def nestings(indicator: Indicator) -> list[Nesting]:
     return out
 
 
+Key = tuple[Any, ...]  # (row id, quantity) for a published cell; ("difference", n) otherwise
+
+
 @dataclass
 class _Table:
-    """One indicator and period: its cells and the equations between them."""
+    """Related figures protected together: their cells and the equations between them.
 
-    values: list[float]
-    cells: dict[tuple[int, str], int]  # (row id, quantity) -> cell
-    owner: list[str | None]  # each cell's breakdown (None for the headline)
-    lines: list[Line]
+    One indicator and period; or every indicator over the same rows of a dataset (related
+    measures) for one period; or every period of a running total.
+    """
 
-    def add(self, members: Sequence[tuple[int, str]], total: tuple[int, str]) -> None:
+    values: list[float] = field(default_factory=list)
+    cells: dict[Key, int] = field(default_factory=dict)
+    owner: list[str | None] = field(default_factory=list)  # each cell's breakdown group
+    rank: list[int] = field(default_factory=list)  # 0: breakdown; 1: related headline; 2: main
+    lines: list[Line] = field(default_factory=list)
+    virtual: set[int] = field(default_factory=set)
+    fixed: set[int] = field(default_factory=set)
+
+    def cell(self, key: Key, value: float, owner: str | None, rank: int) -> int:
+        self.cells[key] = len(self.values)
+        self.values.append(value)
+        self.owner.append(owner)
+        self.rank.append(rank)
+        return self.cells[key]
+
+    def add(self, members: Sequence[Key], total: Key) -> None:
         """An equation, kept only where the data really add up (so a reader could use it)."""
         if total not in self.cells or not members or any(m not in self.cells for m in members):
             return
         ids = tuple(self.cells[m] for m in members)
         if abs(sum(self.values[i] for i in ids) - self.values[self.cells[total]]) < 1e-9:
             self.lines.append(Line(ids, self.cells[total]))
+
+    def difference(self, part: Key, whole: Key, owner: str | None) -> None:
+        """`whole` counts every row `part` does and more: a reader can work out whole - part."""
+        if part not in self.cells or whole not in self.cells:
+            return
+        gap = self.values[self.cells[whole]] - self.values[self.cells[part]]
+        if gap < 0:  # the data do not nest as the definitions say: nothing a reader could use
+            return
+        key: Key = ("difference", len(self.virtual))
+        self.virtual.add(self.cell(key, gap, owner, 0))
+        self.add([key, part], whole)
 
 
 def _quantities(indicator: Indicator) -> tuple[str, ...]:
@@ -492,23 +718,28 @@ def _band_is_numerator(indicator: Indicator) -> set[str]:
     return {band.label for band in src.bands if band.where == src.numerator}
 
 
-def _table(indicator: Indicator, rows: list[dict[str, Any]], nested: list[Nesting]) -> _Table:
-    """The cells and equations of one indicator and period (rows carry `_row`)."""
+def _group_owner(indicator: Indicator, breakdown: str | None) -> str | None:
+    return None if breakdown is None else f"{indicator.id}: {breakdown}"
+
+
+def _add_indicator(
+    table: _Table,
+    indicator: Indicator,
+    rows: list[dict[str, Any]],
+    nested: list[Nesting],
+    rank: int,
+) -> None:
+    """One indicator's cells for one period, the sums a reader sees and its definitions."""
     quantities = _quantities(indicator)
-    values: list[float] = []
-    cells: dict[tuple[int, str], int] = {}
-    owner: list[str | None] = []
     for row in rows:
+        owner = _group_owner(indicator, row["breakdown"])
         for q in quantities:
             v = row[q]
             if v is not None and v == v:
-                cells[(row["_row"], q)] = len(values)
-                values.append(float(v))
-                owner.append(row["breakdown"])
-    table = _Table(values, cells, owner, [])
+                table.cell((row["_row"], q), float(v), owner, rank if owner is None else 0)
     heads = [r["_row"] for r in rows if r["breakdown"] is None]
     if len(heads) != 1:
-        return table
+        return
     head = heads[0]
     groups: dict[str, dict[str, int]] = {}
     for row in rows:
@@ -531,37 +762,170 @@ def _table(indicator: Indicator, rows: list[dict[str, Any]], nested: list[Nestin
             parts = [r for g, r in fine.items() if nest.groups.get(g) == label]
             for q in quantities:
                 table.add([(r, q) for r in parts], (row_id, q))
+    if quantities == ("numerator", "denominator"):
+        for row in rows:
+            _add_definition(table, indicator, row)
+
+
+def _add_definition(table: _Table, indicator: Indicator, row: dict[str, Any]) -> None:
+    """What the measure's definition tells a reader about a breakdown group's numerator.
+
+    Its numerator is all of its denominator (boys in "% male") or none of it (girls), by
+    the registry's conditions and the breakdown's definition; where those cannot say (an
+    uploaded count, a column without a short list of values), by the data: a group whose
+    numerator is all or none of it is taken as known, erring towards protection.
+    """
+    breakdown, group = row["breakdown"], row["breakdown_group"]
+    num, den = (row["_row"], "numerator"), (row["_row"], "denominator")
+    if breakdown is None or num not in table.cells or den not in table.cells:
+        return
+    relation = relations.group_relation(indicator, breakdown, group)
+    if relation is None and relations.defined_by_data(indicator, breakdown, group):
+        n, d = table.values[table.cells[num]], table.values[table.cells[den]]
+        relation = relations.NONE if n == 0 else relations.ALL if n == d else None
+    if relation == relations.ALL:
+        table.add([num], den)
+    elif relation == relations.NONE and table.values[table.cells[num]] == 0:
+        table.fixed.add(table.cells[num])
+
+
+def _add_related(
+    table: _Table,
+    family: Sequence[Indicator],
+    rows: Mapping[str, list[dict[str, Any]]],
+) -> None:
+    """Measures over the same rows: equal row sets are one number; nested ones a difference.
+
+    A rate's own complement (its denominator less its numerator) is published as the strategy
+    publishes it (see the About page), so a pair of figures that is some rate's numerator and
+    denominator is not audited again as a difference.
+    """
+    sets: dict[Key, tuple[relations.RowSet, str | None, Indicator]] = {}
+    complements: set[tuple[relations.RowSet, relations.RowSet]] = set()
+    for indicator in family:
+        for row in rows.get(indicator.id, []):
+            level = (row["breakdown"], row["breakdown_group"])
+            for q in _quantities(indicator):
+                key = (row["_row"], q)
+                found = relations.row_set(indicator, q, *level)
+                if key in table.cells and found is not None:
+                    sets[key] = (found, level, indicator)
+            num, den = sets.get((row["_row"], "numerator")), sets.get((row["_row"], "denominator"))
+            if num is not None and den is not None:
+                complements.add((num[0], den[0]))
+    order = {ind.id: i for i, ind in enumerate(family)}
+    keys = list(sets)
+    for a, b in itertools.combinations(keys, 2):
+        (set_a, level_a, ind_a), (set_b, level_b, ind_b) = sets[a], sets[b]
+        if ind_a.id == ind_b.id:
+            continue
+        if set_a == set_b:
+            table.add([a], b)
+            continue
+        if level_a != level_b:
+            continue  # a group of one measure against another's headline: the sums say it
+        later = ind_a if order[ind_a.id] > order[ind_b.id] else ind_b
+        owner = _group_owner(later, level_a[0])
+        if set_a.within(set_b) and (set_a, set_b) not in complements:
+            table.difference(a, b, owner)
+        elif set_b.within(set_a) and (set_b, set_a) not in complements:
+            table.difference(b, a, owner)
+
+
+def _running_total(indicator: Indicator, rows: list[dict[str, Any]]) -> _Table:
+    """Every period of a running total: each period's total less the one before is a count."""
+    table = _Table()
+    heads = sorted(
+        (r for r in rows if r["breakdown"] is None and r["value"] is not None),
+        key=lambda r: r["period_start"],
+    )
+    for i, row in enumerate(heads):
+        rank = 2 if i == len(heads) - 1 else 1  # the latest total is the last to give up
+        table.cell((row["_row"], "value"), float(row["value"]), None, rank)
+    for before, after in itertools.pairwise(heads):
+        table.difference((before["_row"], "value"), (after["_row"], "value"), None)
     return table
+
+
+def _families(indicators: Mapping[str, Indicator]) -> list[list[Indicator]]:
+    """Indicators counting rows of the same dataset the same way, in registry order."""
+    by_base: dict[tuple[Any, ...], list[Indicator]] = {}
+    for ind in indicators.values():
+        if not applies_to(ind):
+            continue
+        sets = relations.row_set(ind, _quantities(ind)[-1])
+        single = sets is None or ind.type is IndicatorType.cumulative_count
+        by_base.setdefault(("one", ind.id) if single else sets.base, []).append(ind)
+    return list(by_base.values())
+
+
+def _tables(
+    results: pl.DataFrame, indicators: Mapping[str, Indicator]
+) -> Iterable[tuple[_Table, Sequence[Indicator]]]:
+    """Every table to protect, with the indicators it holds."""
+    rows_by: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in results.to_dicts():
+        rows_by.setdefault((row["indicator_id"], row["period"]), []).append(row)
+    periods: dict[str, list[str]] = {}
+    for indicator_id, period in rows_by:
+        periods.setdefault(indicator_id, []).append(period)
+    nested = {i: nestings(ind) for i, ind in indicators.items() if applies_to(ind)}
+    for family in _families(indicators):
+        present = [ind for ind in family if ind.id in periods]
+        if not present:
+            continue
+        if present[0].type is IndicatorType.cumulative_count:
+            (ind,) = present
+            yield (
+                _running_total(ind, [r for p in periods[ind.id] for r in rows_by[(ind.id, p)]]),
+                present,
+            )
+            continue
+        for period in dict.fromkeys(p for ind in present for p in periods[ind.id]):
+            table = _Table()
+            here = {ind.id: rows_by.get((ind.id, period), []) for ind in present}
+            for i, ind in enumerate(present):
+                if here[ind.id]:
+                    rank = 2 if i == 0 else 1
+                    _add_indicator(table, ind, here[ind.id], nested[ind.id], rank)
+            _add_related(table, present, here)
+            yield table, present
 
 
 def _flags(
     results: pl.DataFrame, indicators: Mapping[str, Indicator], threshold: int
-) -> dict[tuple[int, str], str]:
-    """(row id, quantity) -> PRIMARY, SECONDARY or NOT_PUBLISHED, for every such cell.
+) -> tuple[dict[tuple[int, str], str], set[int]]:
+    """(row id, quantity) -> PRIMARY, SECONDARY or NOT_PUBLISHED, for every such cell; and
+    the rows with a cell hidden so that a difference between measures or periods is safe.
 
     The headline cells are kept where they can be: a breakdown that would force a headline
-    to be suppressed is left out instead.
+    to be suppressed is left out instead, and a related measure's headline goes before the
+    main one's.
     """
     out: dict[tuple[int, str], str] = {}
-    cached: dict[str, tuple[Indicator, list[Nesting]]] = {}
-    partitions = results.partition_by(["indicator_id", "period"], as_dict=True, maintain_order=True)
-    for (indicator_id, _period), part in partitions.items():
-        if indicator_id not in cached:
-            ind = indicators[str(indicator_id)]
-            cached[str(indicator_id)] = (ind, nestings(ind))
-        ind, nested = cached[str(indicator_id)]
-        if not applies_to(ind):
-            continue
-        table = _table(ind, part.to_dicts(), nested)
-        headline = [c for c, group in enumerate(table.owner) if group is None]
-        state = protect(table.values, table.lines, threshold, keep=headline, owner=table.owner)
+    for_difference: set[int] = set()
+    for table, _family in _tables(results, indicators):
+        headline = [c for c, rank in enumerate(table.rank) if rank > 0]
+        search = _protect(
+            table.values,
+            table.lines,
+            threshold,
+            keep=headline,
+            owner=table.owner,
+            virtual=table.virtual,
+            rank=table.rank,
+            fixed=table.fixed,
+        )
+        state = search.published()
         for key, cell in table.cells.items():
-            if state[cell]:
+            if key[0] != "difference" and state[cell]:
                 out[key] = state[cell]
-    return out
+                if cell in search.because_of_difference:
+                    for_difference.add(key[0])
+    return out, for_difference
 
 
-def _flag_frame(flags: dict[tuple[int, str], str]) -> pl.DataFrame:
+def _flag_frame(flags: dict[tuple[int, str], str], for_difference: set[int]) -> pl.DataFrame:
     """One row per result row with a suppressed cell: its numerator, denominator, count flags."""
     by_row: dict[int, dict[str, str]] = {}
     for (row, quantity), kind in flags.items():
@@ -572,12 +936,14 @@ def _flag_frame(flags: dict[tuple[int, str], str]) -> pl.DataFrame:
             "numerator_flag": [f.get("numerator") for f in by_row.values()],
             "denominator_flag": [f.get("denominator") for f in by_row.values()],
             "count_flag": [f.get("value") for f in by_row.values()],
+            "_difference": [row in for_difference for row in by_row],
         },
         schema={
             "_row": pl.UInt32,
             "numerator_flag": pl.String,
             "denominator_flag": pl.String,
             "count_flag": pl.String,
+            "_difference": pl.Boolean,
         },
     )
 
@@ -631,18 +997,36 @@ def suppress_results(
 
 
 def suppress_indicator(
-    indicator: Indicator, results: pl.DataFrame | pl.LazyFrame, threshold: int | None = None
+    indicator: Indicator,
+    results: pl.DataFrame | pl.LazyFrame,
+    threshold: int | None = None,
+    *,
+    registry: Registry | None = None,
 ) -> pl.DataFrame:
-    """`suppress_results` for one indicator's rows (other indicators' rows are ignored)."""
-    rows = results.lazy().filter(pl.col("indicator_id") == indicator.id)
-    return _suppress(rows, {indicator.id: indicator}, threshold_or_default(threshold))
+    """`suppress_results` for one indicator's rows, returned alone.
+
+    The rows of its related measures (those counting rows of the same dataset the same way,
+    in `registry`, by default the one in force) are suppressed with it where `results` holds
+    them, so a file exported for one measure gives nothing away set beside another's.
+    """
+    if registry is None:
+        from metrics import api
+
+        registry = api.registry()
+    related = {indicator.id: indicator}
+    for family in _families({**{i.id: i for i in registry.indicators}, indicator.id: indicator}):
+        if any(i.id == indicator.id for i in family):
+            related = {i.id: i for i in family}  # in registry order: the first is kept first
+    rows = results.lazy().filter(pl.col("indicator_id").is_in(list(related)))
+    out = _suppress(rows, related, threshold_or_default(threshold))
+    return out.filter(pl.col("indicator_id") == indicator.id)
 
 
 def _suppress(
     results: pl.DataFrame | pl.LazyFrame, indicators: Mapping[str, Indicator], t: int
 ) -> pl.DataFrame:
     frame = results.lazy().collect().with_row_index("_row")
-    flags = _flag_frame(_flags(frame, indicators, t))
+    flags = _flag_frame(*_flags(frame, indicators, t))
     rate_ids = [i.id for i in indicators.values() if i.type in _RATE_TYPES]
     notes = footnotes(t)
 
@@ -684,6 +1068,7 @@ def _suppress(
                 pl.when(pl.any_horizontal(k == kind for k in kinds)).then(pl.lit(notes[kind]))
                 for kind in (PRIMARY, SECONDARY, WITHHELD)
             ),
+            pl.when(pl.col("_difference")).then(pl.lit(notes[DIFFERENCE])),
             pl.col("_left_out"),
         ],
         separator=FOOTNOTE_SEPARATOR,
@@ -725,7 +1110,7 @@ def _suppress(
             .otherwise(pl.lit(Status.too_few.value)),
         )
         .sort("_row")
-        .drop("_row", "_left_out")
+        .drop("_row", "_left_out", "_difference")
     )
     return out
 

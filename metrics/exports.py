@@ -49,7 +49,8 @@ def published_rows(
     """The indicator's rows ready to publish.
 
     Rows already suppressed (from `disclosure.suppress_results`, with its flag columns) are
-    used as they are; raw results are suppressed here.
+    used as they are; raw results are suppressed here, with any rows of its related measures
+    they hold (`disclosure.suppress_indicator`).
     """
     frame = results.lazy()
     if "value_flag" in frame.collect_schema().names():

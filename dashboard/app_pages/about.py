@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import components as ui
 from dashboard import data
-from metrics import glossary, status
+from metrics import disclosure, glossary, status
 
 view = data.view()
 registry = view.registry
@@ -55,6 +55,9 @@ st.markdown(
 - **Context measures** describe the SEND population and have no target, so no status.
 """
 )
+
+st.header("Small numbers and privacy", anchor="disclosure")
+st.markdown(disclosure.rules(disclosure.default_threshold()))
 
 st.header("Methodology", anchor="methodology")
 st.markdown(
