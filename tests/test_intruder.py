@@ -17,6 +17,7 @@ from app_support import (  # noqa: F401 (fixtures, asked for by their short name
     open_page,
     texts,
 )
+from area_support import SECOND_DATA, second_registry
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
@@ -251,6 +252,20 @@ def test_nothing_shown_as_c_in_the_demo_data_can_be_worked_out(engine: Engine) -
     assert len(know.equations) > 500 and len(know.differences) > 100
     assert intruder.findings(know) == []
     assert intruder.audit_database(REG, engine, on=day) == []
+
+
+def test_nothing_shown_as_c_in_the_second_areas_data_can_be_worked_out(engine: Engine) -> None:
+    # the second area (tests/areas/second): another registry, other measures, other breakdowns
+    reg = second_registry()
+    api.seed(engine, reg, seed_dir=SECOND_DATA, demo=True)
+    day = dt.date(2026, 11, 27)
+    truth = api.compute(engine, reg, on=day)
+    out = intruder.publish(reg, truth)
+    know = intruder.knowledge(reg, truth, out, 5)
+    # its counts are small: most of what it publishes by group is hidden
+    assert sum(v is None for v in know.shown.values()) > 10
+    assert intruder.findings(know) == []
+    assert intruder.audit_database(reg, engine, on=day) == []
 
 
 # ---------------------------------------------------------------------------------------------
