@@ -15,9 +15,19 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from dashboard import app_pages, auth, charts, commentary_block, data, downloads
+from dashboard import app_pages, auth, commentary_block, data, downloads
 from metrics import auth as auth_rules
-from metrics import comparators, disclosure, glossary, periods, spc, status, summaries, targets
+from metrics import (
+    charts,
+    comparators,
+    disclosure,
+    glossary,
+    periods,
+    spc,
+    status,
+    summaries,
+    targets,
+)
 from metrics.compute.rates import BAND_BREAKDOWN
 from metrics.compute.series import COMPARISON_BREAKDOWN
 from metrics.datasets import get as get_dataset

@@ -18,8 +18,8 @@ import polars as pl
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from dashboard import charts, publication
-from metrics import api, comparators, disclosure, meetings, spc, targets, uploads
+from dashboard import publication
+from metrics import api, charts, comparators, disclosure, meetings, spc, targets, uploads
 from metrics.registry import Registry
 from metrics.settings import Settings
 
@@ -268,7 +268,7 @@ class View:
         return _action_plan(self.snap.url, self.snap.version, self.snap.today)
 
     def chart(self, builder: str, indicator_id: str, *args: str) -> ChartSpec | None:
-        """The spec of `dashboard.charts.<builder>(indicator, results, *args)`, or None when
+        """The spec of `metrics.charts.<builder>(indicator, results, *args)`, or None when
         there is nothing to draw. `args` are breakdown titles and period labels."""
         snap = self.snap
         return _chart(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,7 +14,7 @@ from metrics import comparators, datasets, ingest, official, results_cache, targ
 from metrics import compute as calculators
 from metrics.compute.frames import needed_columns
 from metrics.db import store, target_store
-from metrics.registry import Registry, load
+from metrics.registry import Registry, in_force
 from metrics.settings import PROJECT_ROOT, get_settings
 
 SEED_DIR = PROJECT_ROOT / "seed_data"
@@ -30,11 +29,10 @@ def today() -> dt.date:
     return dt.datetime.now(ZoneInfo(get_settings().timezone)).date()
 
 
-@cache
 def registry() -> Registry:
     """The registry as indicators.toml has it, with the strategy's own targets. Status is
     judged by `targets.effective_registry`, which has the targets an admin changed."""
-    return load()
+    return in_force()
 
 
 def engine(url: str | None = None) -> Engine:

@@ -10,6 +10,7 @@ import datetime as dt
 import tomllib
 from collections import Counter
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -679,6 +680,13 @@ def load_text(text: str) -> Registry:
 
 def load(path: Path | None = None) -> Registry:
     return load_text((path or REGISTRY_PATH).read_text(encoding="utf-8"))
+
+
+@cache
+def in_force() -> Registry:
+    """The registry file in force, read once, with the strategy's own targets. It lives here,
+    below `metrics.api` and `metrics.targets`, so that neither has to import the other for it."""
+    return load()
 
 
 def problems_in(path: Path | None = None) -> list[Problem]:

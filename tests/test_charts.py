@@ -19,8 +19,7 @@ import polars as pl
 import pytest
 from conftest import ROOT
 
-from dashboard import charts
-from metrics import periods, results
+from metrics import charts, periods, results
 from metrics.registry import Band, Baseline, Condition, Indicator, Source, Target, TrajectoryPoint
 from metrics.status import STYLES, Status
 
@@ -584,7 +583,7 @@ def test_the_summaries_need_no_altair_and_the_charts_no_streamlit() -> None:
         "import sys\n"
         "import metrics.summaries\n"
         "assert 'altair' not in sys.modules, 'metrics.summaries imported altair'\n"
-        "import dashboard.charts\n"
-        "assert 'streamlit' not in sys.modules, 'dashboard.charts imported streamlit'\n"
+        "import metrics.charts\n"
+        "assert 'streamlit' not in sys.modules, 'metrics.charts imported streamlit'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

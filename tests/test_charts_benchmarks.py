@@ -14,8 +14,7 @@ from test_comparators import AREA, PLANS, borough, city, england, london
 from test_comparators import frame as official_frame
 from test_spc import SHIFTED, result_rows, visits
 
-from dashboard import charts
-from metrics import comparators, spc
+from metrics import charts, comparators, spc
 from metrics.registry import Target
 
 OFFICIAL = official_frame(
