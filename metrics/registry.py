@@ -22,6 +22,7 @@ from metrics.datasets import ColumnType
 from metrics.periods import PeriodType
 
 REGISTRY_PATH = Path(__file__).with_name("indicators.toml")
+SHORT_TITLE_MAX = 45  # characters: one line of the scorecard at 1366 px
 
 
 class IndicatorType(StrEnum):
@@ -227,6 +228,8 @@ class Indicator(_Strict):
     priority: Literal["1", "2", "3", "4", "5", "context"]
     measure: str  # the measure of success in the strategy's words
     title: str
+    # a name for one line of the scorecard (the full title is on the measure's own page)
+    short_title: str | None = Field(default=None, min_length=1, max_length=SHORT_TITLE_MAX)
     description: str
     type: IndicatorType
     unit: Unit
