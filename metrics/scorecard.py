@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from metrics import periods, spc, status, summaries
+from metrics import disclosure, periods, spc, status, summaries
 from metrics.registry import Indicator, IndicatorType, Polarity, Registry, Unit
 
 SPARK_PERIODS = 8  # the sparkline's recent periods
@@ -41,6 +41,7 @@ class Point:
 
     period: str
     value: float | None
+    text: str  # the value as read out: '80.0%', '12', 'c', 'no figure'
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Row:
     title: str
     value: str  # as shown: '80.0% (4 of 5)', '12', 'c' (held back), 'no data'
     period: str | None  # '2026 so far (to 27 November)', 'March 2026'
+    period_brief: str | None  # the same in fewer words, for the row: '2026 so far'
     target: str  # '100%', '3 by March 2029', 'an increase', 'none'
     status: Mark
     change: Mark | None  # None: no earlier period to compare with
@@ -99,6 +101,15 @@ def target_text(indicator: Indicator) -> str:
     return f"due{by}"
 
 
+def brief_period(indicator: Indicator, period: str, today: dt.date | None) -> str:
+    """The period in as few words as stay honest: '2026 so far' for a part period (the day it
+    runs to is on the measure's page), '2024/25', 'March 2026'."""
+    if indicator.period_type in (periods.PeriodType.month, periods.PeriodType.quarter):
+        return summaries.period_short(indicator, period, today)
+    partial = periods.is_partial(period, indicator.period_type, today)
+    return f"{period} so far" if partial else period
+
+
 def _held(row: dict[str, Any]) -> bool:
     return bool(row.get("value_flag"))
 
@@ -141,9 +152,21 @@ def change_mark(indicator: Indicator, rows: pl.DataFrame) -> Mark | None:
     return Mark("▲" if diff > 0 else "▼", f"{amount}, {kind}", kind)
 
 
-def sparkline(rows: pl.DataFrame, n: int = SPARK_PERIODS) -> tuple[Point, ...]:
-    """The last `n` periods' values, oldest first (held-back figures as gaps)."""
-    return tuple(Point(r["period"], _value(r)) for r in rows.tail(n).iter_rows(named=True))
+def _point_text(indicator: Indicator, row: dict[str, Any]) -> str:
+    if _held(row):
+        return row.get("published_value") or disclosure.SUPPRESSED
+    value = _value(row)
+    return "no figure" if value is None else summaries.format_value(indicator, value)
+
+
+def sparkline(
+    indicator: Indicator, rows: pl.DataFrame, n: int = SPARK_PERIODS
+) -> tuple[Point, ...]:
+    """The last `n` periods' values, oldest first (held-back figures as gaps, read as c)."""
+    return tuple(
+        Point(r["period"], _value(r), _point_text(indicator, r))
+        for r in rows.tail(n).iter_rows(named=True)
+    )
 
 
 def england_text(indicator: Indicator, series: pl.DataFrame | None) -> str | None:
@@ -201,7 +224,7 @@ def row(
     if rows.height == 0:
         return Row(
             indicator_id=indicator.id, priority=indicator.priority, short_title=title,
-            title=indicator.title, value="no data", period=None,
+            title=indicator.title, value="no data", period=None, period_brief=None,
             target=target_text(indicator), status=status_mark(status.Status.no_data, indicator),
             change=None, change_words="no data yet", sparkline=(),
             england=england_text(indicator, comparators), variation=None, assurance=None,
@@ -218,11 +241,12 @@ def row(
         title=indicator.title,
         value=summaries.value_words(indicator, last),
         period=summaries.period_short(indicator, last["period"], today),
+        period_brief=brief_period(indicator, last["period"], today),
         target=target_text(indicator),
         status=status_mark(last.get("status"), indicator),
         change=change_mark(indicator, rows),
         change_words=summaries.change_since_previous(indicator, rows, today),
-        sparkline=sparkline(rows),
+        sparkline=sparkline(indicator, rows),
         england=england_text(indicator, comparators),
         variation=variation,
         assurance=assurance,

@@ -101,7 +101,10 @@ def test_a_rate_row_reads_value_period_target_and_change_better() -> None:
         "better",
     )
     assert got.change_words == "up 5.0 points (better) from 75.0% in 2023"
-    assert [(p.period, p.value) for p in got.sparkline] == [("2023", 75.0), ("2024", 80.0)]
+    assert [(p.period, p.value, p.text) for p in got.sparkline] == [
+        ("2023", 75.0, "75.0%"),
+        ("2024", 80.0, "80.0%"),
+    ]
 
 
 def test_a_fall_is_better_when_lower_is_better_and_no_change_is_said() -> None:
@@ -136,8 +139,9 @@ def test_a_milestone_has_its_short_title_and_a_target_date() -> None:
 def test_a_period_under_way_says_so_far() -> None:
     got = scorecard.row(RATE, frame(row(RATE, "2026", 80.0)), today=dt.date(2026, 11, 27))
     assert got.period == "2026 so far (to 27 November)"
+    assert got.period_brief == "2026 so far"
     full = scorecard.row(RATE, frame(row(RATE, "2025", 80.0)), today=dt.date(2026, 11, 27))
-    assert full.period == "2025"
+    assert (full.period, full.period_brief) == ("2025", "2025")
 
 
 def test_the_sparkline_keeps_the_last_eight_periods() -> None:
@@ -159,7 +163,7 @@ def test_a_held_back_value_reads_c_with_no_number_anywhere_in_the_row() -> None:
     got = scorecard.row(COUNT_DOWN, published)
     # 3 is below the threshold of 5: shown as c, and the change is not worked out from it
     assert got.value == "c"
-    assert [p.value for p in got.sparkline] == [10.0, None]
+    assert [(p.value, p.text) for p in got.sparkline] == [(10.0, "10"), (None, "c")]
     assert got.change is not None and got.change.key == "held"
     assert "3" not in got.change.words and "3" not in got.change_words
     assert got.footnote and "fewer than 5" in got.footnote
