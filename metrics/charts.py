@@ -304,8 +304,8 @@ def _subtitle(indicator: Indicator, parts: list[str]) -> str:
 
 
 AXES = ("zero", "fitted")  # a value axis from zero, or fitted to the data (LAIT users asked)
-TREND_HEIGHT = 380  # the whole chart; leaves a plotting area of 240 px or more at 1366 px wide
-LARGE_HEIGHT = 460  # meeting mode, read from the back of a room
+TREND_HEIGHT = 420  # the whole chart; leaves a plotting area of 240 px or more at 1366 px wide
+LARGE_HEIGHT = 500  # meeting mode, read from the back of a room
 LARGE_FONT = 16  # meeting mode's smallest chart text
 OUR_FIGURE = "Our figure"
 INTERVAL = "95% interval"
