@@ -36,6 +36,8 @@ STYLE = """<style>
 .ms-card.ms-large table.ms-scorecard { min-width: 1000px; }
 .ms-card caption { text-align: left; font-weight: 600; padding: 0 0 0.25rem 0; }
 .ms-card .ms-counts th[scope="row"] { white-space: nowrap; }
+.ms-card .ms-counts th a { display: inline-block; line-height: 24px; }
+.ms-card .ms-scorecard th a { display: inline-block; min-height: 24px; }
 .ms-card th, .ms-card td { border-bottom: 1px solid #D0D4DC; padding: 0.15rem 0.3rem;
   text-align: left; vertical-align: middle; }
 .ms-card thead th { font-weight: 600; background: #F0F2F6; vertical-align: bottom; }
