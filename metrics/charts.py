@@ -145,7 +145,7 @@ def _y_value(
         )
         return alt.Y(f"{field}:Q", scale=scale, axis=axis, title=title)
     # whole numbers only: a count of 3 must not be ticked 0, 0.5, 1, ...
-    axis = _axis(format=",d", tickMinStep=1)
+    axis = _axis(font, format=",d", tickMinStep=1)
     return alt.Y(
         f"{field}:Q", scale=fit if fitted else alt.Scale(zero=True), axis=axis, title=title
     )

@@ -312,6 +312,8 @@ def test_the_trend_is_tall_enough_and_meeting_mode_larger_with_text_of_16px() ->
     assert normal["height"] == charts.TREND_HEIGHT >= 360
     assert large["height"] == charts.LARGE_HEIGHT > charts.TREND_HEIGHT
     assert min(_font_sizes(large)) >= 16
+    count = frame(row(ACTIVE_PLANS, "2025-01", 26.0), row(ACTIVE_PLANS, "2025-02", 27.0))
+    assert min(_font_sizes(spec(charts.trend_chart(ACTIVE_PLANS, count, None, "zero", True)))) >= 16
 
 
 def test_nothing_to_draw_gives_none() -> None:
