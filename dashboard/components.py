@@ -15,9 +15,19 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from dashboard import app_pages, auth, charts, commentary_block, data, downloads
+from dashboard import app_pages, auth, commentary_block, data, downloads
 from metrics import auth as auth_rules
-from metrics import comparators, disclosure, glossary, periods, spc, status, summaries, targets
+from metrics import (
+    charts,
+    comparators,
+    disclosure,
+    glossary,
+    periods,
+    spc,
+    status,
+    summaries,
+    targets,
+)
 from metrics.compute.rates import BAND_BREAKDOWN
 from metrics.compute.series import COMPARISON_BREAKDOWN
 from metrics.datasets import get as get_dataset
@@ -215,8 +225,10 @@ def chart_with_table(
     table: pl.DataFrame | None,
     table_label: str,
     empty: str,
+    key: str | None = None,
 ) -> None:
-    """A chart, its description as visible text, and the same data as a table.
+    """A chart, its key in words (`key`, where its legend needs saying), its description as
+    visible text, and the same data as a table.
 
     The chart's own description (its text alternative) is used when it has one. With nothing
     to draw, the `empty` message shows instead of an empty chart frame; as published, a chart
@@ -233,6 +245,8 @@ def chart_with_table(
     own = spec.get("description")
     text = own if isinstance(own, str) and own.strip() else description
     st.vega_lite_chart(spec | {"description": text}, width="stretch", theme=None)
+    if key:
+        st.markdown(key)
     st.markdown(f"**What the chart shows:** {text}")
     if table is not None and table.height:
         with st.expander(f"Table: {table_label}"):
@@ -359,8 +373,34 @@ def methodology(indicator: Indicator, *, expanded: bool = False) -> None:
             )
 
 
+AXIS_CHOICES = {"zero": "From zero", "fitted": "Fitted to the data"}
+
+
+def axis_choice(indicator: Indicator) -> str:
+    """The value axis, from zero (the default) or fitted to the data, chosen per measure."""
+    if indicator.type is IndicatorType.milestone:
+        return "zero"  # three steps in words: nothing to fit
+    chosen = st.radio(
+        "Value axis",
+        list(AXIS_CHOICES),
+        format_func=AXIS_CHOICES.__getitem__,
+        index=0,
+        key=f"axis-{indicator.id}",
+        horizontal=True,
+        help="From zero shows the size of a change honestly; fitted to the data shows small "
+        "changes more clearly.",
+    )
+    return chosen or "zero"
+
+
+def chart_key(indicator: Indicator, view: data.View) -> str | None:
+    """The chart's legend in words, to go beside it for screen readers and keyboards."""
+    key = view.trend_key(indicator.id)
+    return None if key is None else "**Key:** " + "; ".join(key.words()) + "."
+
+
 def trend(indicator: Indicator, view: data.View) -> None:
-    """The trend chart with its description and table (or why there is none)."""
+    """The trend chart with its key in words, description and table (or why there is none)."""
     results = view.results
     if len(periods_of(indicator, results)) == 1:
         st.markdown(
@@ -370,16 +410,19 @@ def trend(indicator: Indicator, view: data.View) -> None:
     series = view.comparators(indicator.id)
     if indicator.type is IndicatorType.series:
         spec = view.chart("series_chart", indicator.id)
-    elif series is not None:  # England, the region and the group beside our own line
-        spec = view.benchmark_chart("trend_chart", indicator.id)
     else:
-        spec = view.chart("trend_chart", indicator.id)
+        axis = axis_choice(indicator)
+        spec = view.trend(indicator.id, axis)
+        if spec is not None:
+            # the heading above names the measure: the chart does not say it again on screen
+            spec = {k: v for k, v in spec.items() if k != "title"}
     chart_with_table(
         spec,
         description=summaries.chart_description(indicator, results),
         table=charts.chart_table(indicator, results, series),
         table_label=f"{indicator.title}, by period",
         empty="Nothing to draw yet for this measure.",
+        key=None if indicator.type is IndicatorType.series else chart_key(indicator, view),
     )
 
 

@@ -18,8 +18,8 @@ import polars as pl
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from dashboard import charts, publication
-from metrics import api, comparators, disclosure, meetings, spc, targets, uploads
+from dashboard import publication
+from metrics import api, charts, comparators, disclosure, meetings, spc, targets, uploads
 from metrics.registry import Registry
 from metrics.settings import Settings
 
@@ -226,6 +226,26 @@ def _benchmark_chart(
     return None if chart is None else chart.to_dict(validate=False)
 
 
+@st.cache_data(show_spinner="Drawing the charts…", max_entries=_KEEP_CHARTS)
+def _trend(
+    url: str,
+    version: str,
+    today: dt.date,
+    indicator_id: str,
+    axis: str,
+    large: bool,
+    published: bool = False,
+) -> ChartSpec | None:
+    """A trend chart on a value axis from zero or fitted, normal or meeting-mode size, with the
+    comparator lines where official figures exist."""
+    indicator = registry().indicator(indicator_id)
+    series = _comparators(url, version, indicator_id)
+    chart = charts.trend_chart(
+        indicator, _results(url, version, today, published), series, axis, large
+    )
+    return None if chart is None else chart.to_dict(validate=False)
+
+
 @dataclass
 class View:
     """What one run of a page shows: the registry and one data snapshot.
@@ -269,12 +289,23 @@ class View:
         return _action_plan(self.snap.url, self.snap.version, self.snap.today)
 
     def chart(self, builder: str, indicator_id: str, *args: str) -> ChartSpec | None:
-        """The spec of `dashboard.charts.<builder>(indicator, results, *args)`, or None when
+        """The spec of `metrics.charts.<builder>(indicator, results, *args)`, or None when
         there is nothing to draw. `args` are breakdown titles and period labels."""
         snap = self.snap
         return _chart(
             snap.url, snap.version, snap.today, builder, indicator_id, args, self.published
         )
+
+    def trend(self, indicator_id: str, axis: str = "zero", large: bool = False) -> ChartSpec | None:
+        """`metrics.charts.trend_chart` as a spec: axis "zero" or "fitted", `large` for meeting
+        mode; with England, the region and the group where official figures exist."""
+        snap = self.snap
+        return _trend(snap.url, snap.version, snap.today, indicator_id, axis, large, self.published)
+
+    def trend_key(self, indicator_id: str) -> charts.TrendKey | None:
+        """What each line and mark of the trend chart is, in words."""
+        indicator = self.registry.indicator(indicator_id)
+        return charts.trend_key(indicator, self.results, self.comparators(indicator_id))
 
     def milestone_timeline(self) -> ChartSpec | None:
         return _timeline(self.snap.url, self.snap.version, self.snap.today)

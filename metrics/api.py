@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,7 +14,7 @@ from metrics import comparators, datasets, ingest, official, results_cache, targ
 from metrics import compute as calculators
 from metrics.compute.frames import needed_columns
 from metrics.db import store, target_store
-from metrics.registry import Registry, is_shipped, load, registry_path
+from metrics.registry import Registry, in_force, is_shipped, registry_path, version_in_force
 from metrics.settings import PROJECT_ROOT, Settings, get_settings
 
 SEED_DIR = PROJECT_ROOT / "seed_data"
@@ -33,21 +32,14 @@ def today() -> dt.date:
 def registry() -> Registry:
     """The registry in force (MEASURES_REGISTRY, else the shipped one) as its file has it, with
     the strategy's own targets. Status is judged by `targets.effective_registry`, which has the
-    targets an admin changed. Read again when the file changes."""
-    path = registry_path()
-    return _registry(path, path.stat().st_mtime_ns if path.exists() else 0)
+    targets an admin changed."""
+    return in_force()
 
 
 def registry_version() -> str:
     """Which registry file is in force, and which version of it: part of every cache key, so
     that choosing another registry, or editing it, shows on the next page view."""
-    path = registry_path()
-    return f"{path}@{path.stat().st_mtime_ns if path.exists() else 0}"
-
-
-@cache
-def _registry(path: Path, modified: int) -> Registry:
-    return load(path)
+    return version_in_force()
 
 
 def demo_wanted(path: Path | None = None) -> bool:

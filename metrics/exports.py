@@ -25,8 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from dashboard import charts
-from metrics import datasets, disclosure, spc, summaries
+from metrics import charts, datasets, disclosure, spc, summaries
 from metrics.ingest.formulas import neutralise, neutralise_frame
 from metrics.registry import Indicator, IndicatorType
 

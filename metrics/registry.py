@@ -10,6 +10,7 @@ import datetime as dt
 import tomllib
 from collections import Counter
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,6 +24,7 @@ from metrics.periods import PeriodType
 
 # The registry shipped with the project (the demo area's); MEASURES_REGISTRY names another.
 REGISTRY_PATH = Path(__file__).with_name("indicators.toml")
+SHORT_TITLE_MAX = 45  # characters: one line of the scorecard at 1366 px
 
 
 # A priority's id is part of its page's address (priority-<id>): letters, digits, - and _.
@@ -233,6 +235,8 @@ class Indicator(_Strict):
     priority: str = Field(pattern=PRIORITY_ID)
     measure: str  # the measure of success in the strategy's words
     title: str
+    # a name for one line of the scorecard (the full title is on the measure's own page)
+    short_title: str | None = Field(default=None, min_length=1, max_length=SHORT_TITLE_MAX)
     description: str
     type: IndicatorType
     unit: Unit
@@ -745,6 +749,29 @@ def load(path: Path | None = None) -> Registry:
             ]
         ) from err
     return load_text(text)
+
+
+def _modified(path: Path) -> int:
+    return path.stat().st_mtime_ns if path.exists() else 0
+
+
+def in_force() -> Registry:
+    """The registry in force (`registry_path`), with the strategy's own targets: read once,
+    and again when its file changes. It lives here, below `metrics.api` and `metrics.targets`,
+    so that neither has to import the other for it."""
+    path = registry_path()
+    return _load_once(path, _modified(path))
+
+
+def version_in_force() -> str:
+    """Which registry file is in force, and which version of it (for cache keys)."""
+    path = registry_path()
+    return f"{path}@{_modified(path)}"
+
+
+@cache
+def _load_once(path: Path, modified: int) -> Registry:
+    return load(path)
 
 
 def problems_in(path: Path | None = None) -> list[Problem]:

@@ -34,6 +34,7 @@ from metrics.registry import (
     TargetChangeNote,
     TrajectoryPoint,
     check_indicator,
+    in_force,
 )
 from metrics.settings import get_settings
 
@@ -60,9 +61,7 @@ class TargetError(ValueError):
 def _base(registry: Registry | None) -> Registry:
     if registry is not None:
         return registry
-    from metrics import api  # api imports this module: the registry is asked for when needed
-
-    return api.registry()
+    return in_force()
 
 
 # ---------------------------------------------------------------------------------------------

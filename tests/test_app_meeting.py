@@ -23,8 +23,9 @@ def test_next_and_previous_move_between_priorities_and_update_the_address(
 ) -> None:
     at = open_page(app_on(seeded_url), "meeting")
     assert not at.exception, [e.message for e in at.exception]
-    # the first screen is what changed; there is no screen before it
-    assert at.title[0].value.startswith("Meeting: what changed since the last meeting")
+    # the first screen is the scorecard, then what changed; there is no screen before it
+    assert at.title[0].value.startswith("Meeting: the strategy at a glance")
+    assert "What changed since the last meeting" in [h.value for h in at.header]
     assert button(at, "Previous").disabled
     # the arrow keys are the buttons' shortcuts
     assert button(at, "Next").proto.shortcut.lower() == "right"

@@ -139,6 +139,6 @@ def test_a_viewer_is_not_offered_the_meeting_dates_form(
     at = open_page(at, "meeting")
 
     assert not at.exception, [e.message for e in at.exception]
-    assert at.title[0].value == "Meeting: what changed since the last meeting"
+    assert at.title[0].value == "Meeting: the strategy at a glance"
     assert not [b for b in at.button if b.label == "Record this meeting"]
     assert not at.date_input

@@ -19,8 +19,7 @@ import polars as pl
 import pytest
 from conftest import ROOT
 
-from dashboard import charts
-from metrics import periods, results
+from metrics import charts, periods, results
 from metrics.registry import Band, Baseline, Condition, Indicator, Source, Target, TrajectoryPoint
 from metrics.status import STYLES, Status
 
@@ -226,10 +225,20 @@ def test_a_trend_draws_the_interval_target_and_baseline_the_registry_gives() -> 
     assert data(chart, drawn["baseline_label"]) == [
         {"value": 100.0, "label": "Baseline 100% (2023)"}
     ]
-    # the dashed and dotted lines are told apart in words too
-    key = " ".join(chart["title"]["subtitle"])
-    assert "dashed line: target" in key
-    assert "dotted line: baseline" in key
+    # a real legend names each line, and the page's key says the same in words
+    legend = drawn["key"]["encoding"]["color"]
+    assert legend["legend"]["title"] == "Key"
+    assert legend["scale"]["domain"] == [
+        "Our figure", "95% interval", "Target 100%", "Baseline 100% (2023)"
+    ]  # fmt: skip
+    dashes = drawn["key"]["encoding"]["strokeDash"]["scale"]["range"]
+    assert dashes[2:] == [charts.TARGET_DASH, charts.BASELINE_DASH]
+    key = charts.trend_key(PLANS_20WK, PLANS)
+    assert key is not None
+    assert "black dashed line: Target 100%" in key.words()
+    assert "grey dotted line: Baseline 100% (2023)" in key.words()
+    # the key is no longer a paragraph in the subtitle: that holds only what a gap means
+    assert chart["title"]["subtitle"] == ["'no figure': no value for that period (see its note)"]
 
 
 def test_a_period_without_a_value_is_marked_no_figure() -> None:
@@ -274,6 +283,37 @@ def test_one_period_is_still_a_chart_with_one_point() -> None:
     points = layers(chart)["points"]
     assert points["mark"]["type"] == "point"
     assert [r["period"] for r in data(chart, points)] == ["2025"]
+    assert "line" not in layers(chart)  # a point, not a line to nowhere
+    two = frame(
+        row(DECISIONS, "2024", 70.0, numerator=7, denominator=10),
+        row(DECISIONS, "2025", 80.0, numerator=8, denominator=10),
+    )
+    assert "line" in layers(spec(charts.trend_chart(DECISIONS, two)))
+
+
+def test_the_value_axis_starts_at_zero_unless_fitted_to_the_data() -> None:
+    found = frame(row(DECISIONS, "2024", 70.0), row(DECISIONS, "2025", 80.0))
+    zero = layers(spec(charts.trend_chart(DECISIONS, found)))["points"]["encoding"]["y"]
+    assert zero["scale"] == {"domain": [0, 100]}  # a percentage: 0 to 100% by default
+    fitted = spec(charts.trend_chart(DECISIONS, found, None, "fitted"))
+    y = layers(fitted)["points"]["encoding"]["y"]
+    assert y["scale"]["zero"] is False and y["scale"]["domainMax"] == 100
+    count = frame(row(ACTIVE_PLANS, "2025-01", 26.0), row(ACTIVE_PLANS, "2025-02", 27.0))
+    counted = layers(spec(charts.trend_chart(ACTIVE_PLANS, count, None, "fitted")))
+    assert counted["points"]["encoding"]["y"]["scale"]["zero"] is False
+    counted = layers(spec(charts.trend_chart(ACTIVE_PLANS, count)))
+    assert counted["points"]["encoding"]["y"]["scale"]["zero"] is True
+
+
+def test_the_trend_is_tall_enough_and_meeting_mode_larger_with_text_of_16px() -> None:
+    found = frame(row(DECISIONS, "2024", 70.0), row(DECISIONS, "2025", 80.0))
+    normal = spec(charts.trend_chart(DECISIONS, found))
+    large = spec(charts.trend_chart(DECISIONS, found, None, "zero", True))
+    assert normal["height"] == charts.TREND_HEIGHT >= 360
+    assert large["height"] == charts.LARGE_HEIGHT > charts.TREND_HEIGHT
+    assert min(_font_sizes(large)) >= 16
+    count = frame(row(ACTIVE_PLANS, "2025-01", 26.0), row(ACTIVE_PLANS, "2025-02", 27.0))
+    assert min(_font_sizes(spec(charts.trend_chart(ACTIVE_PLANS, count, None, "zero", True)))) >= 16
 
 
 def test_nothing_to_draw_gives_none() -> None:
@@ -584,7 +624,7 @@ def test_the_summaries_need_no_altair_and_the_charts_no_streamlit() -> None:
         "import sys\n"
         "import metrics.summaries\n"
         "assert 'altair' not in sys.modules, 'metrics.summaries imported altair'\n"
-        "import dashboard.charts\n"
-        "assert 'streamlit' not in sys.modules, 'dashboard.charts imported streamlit'\n"
+        "import metrics.charts\n"
+        "assert 'streamlit' not in sys.modules, 'metrics.charts imported streamlit'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

@@ -14,8 +14,7 @@ from test_comparators import AREA, PLANS, borough, city, england, london
 from test_comparators import frame as official_frame
 from test_spc import SHIFTED, result_rows, visits
 
-from dashboard import charts
-from metrics import comparators, spc
+from metrics import charts, comparators, spc
 from metrics.registry import Target
 
 OFFICIAL = official_frame(
@@ -43,22 +42,27 @@ def test_the_trend_draws_england_the_region_and_the_group_in_our_periods() -> No
         ("England", "2023"), ("England", "2024"), ("London", "2024"), ("Neighbours", "2024"),
     ]  # fmt: skip
     # 2019 is before our first figure; the members and our own published row are not lines
+    # one key for the chart: our figure and its interval, then the comparators
     colour = named["comparator_points"]["encoding"]["color"]
-    assert colour["scale"]["domain"] == ["England", "London", "Neighbours"]
+    assert colour["scale"]["domain"] == [
+        "Our figure", "95% interval", "England", "London", "Neighbours"
+    ]  # fmt: skip
     dash = named["comparator_lines"]["encoding"]["strokeDash"]["scale"]["range"]
-    assert len({str(d) for d in dash}) == 3  # told apart by dash as well as colour
+    assert len({str(d) for d in dash[2:]}) == 3  # told apart by dash as well as colour
     shapes = named["comparator_points"]["encoding"]["shape"]["scale"]["range"]
-    assert shapes == ["square", "triangle-up", "triangle-down"]
-    # our own line is drawn last, on top
-    assert list(named)[-2:] == ["line", "points"]
+    assert shapes[2:] == ["square", "triangle-up", "triangle-down"]
+    # our own line is drawn last, on top (the key's invisible points carry only the legend)
+    assert list(named)[-3:] == ["line", "points", "key"]
 
 
-def test_the_trend_names_its_comparators_in_the_subtitle_and_description() -> None:
+def test_the_trend_names_its_comparators_in_its_key_and_description() -> None:
     chart = spec(charts.trend_chart(PLANS, OURS, SERIES))
-    subtitle = " ".join(chart["title"]["subtitle"])
-    assert "green dashed line, squares: England" in subtitle
-    assert "purple dotted line, triangles: London" in subtitle
-    assert "grey dot and dash line, upside-down triangles: Neighbours" in subtitle
+    key = charts.trend_key(PLANS, OURS, SERIES)
+    assert key is not None
+    words = key.words()
+    assert "green dashed line, squares: England" in words
+    assert "purple dotted line, triangles: London" in words
+    assert "grey dot and dash line, upside-down triangles: Neighbours" in words
     assert chart["description"].endswith(
         "Compared with, in 2024: England 46.4% (39,407 of 84,866); London 66.9% (8,390 of "
         "12,544); Neighbours 40.0% (40 of 100)."

@@ -100,7 +100,7 @@ def test_keyboard_alone_reaches_a_priority_and_opens_a_measures_detail(
 
 def test_meeting_modes_arrow_keys_move_between_screens(page: Any, app_address: str) -> None:
     first, second = api.registry().priorities[:2]
-    changes = ("", "Meeting: what changed since the last meeting")
+    changes = ("", "Meeting: the strategy at a glance")
     # (the address's query, the heading) of the first three screens
     screens = [changes] + [
         (f"?priority={p.id}", f"Meeting: Priority {p.id}: {p.title}") for p in (first, second)

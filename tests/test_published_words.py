@@ -13,8 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from dashboard import charts
-from metrics import api, disclosure, periods, summaries
+from metrics import api, charts, disclosure, periods, summaries
 from metrics.results import RESULT_SCHEMA
 
 REG = api.registry()

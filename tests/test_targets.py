@@ -234,6 +234,7 @@ def test_the_board_pack_says_the_target_changed(
 ) -> None:
     small = _one_measure(REG)
     monkeypatch.setattr(api, "registry", lambda: small)
+    monkeypatch.setattr(targets, "in_force", lambda: small)  # the base registry targets apply to
     _demo_requests(engine)
     to_90(engine)
 

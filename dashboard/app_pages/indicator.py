@@ -49,8 +49,7 @@ ui.note(row)
 ui.freshness_line(indicator, view)
 
 st.header("Trend", anchor="trend")
-ui.comparison_words(indicator, view)
-ui.trend(indicator, view)
+ui.trend(indicator, view)  # how we compare, in words, is under its own heading below
 downloads.under_trend(indicator, view)
 commentary_block.show(indicator, view, period)
 

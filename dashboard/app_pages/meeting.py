@@ -1,8 +1,10 @@
 """Meeting mode: the dashboard on the shared screen, one priority at a time, in large type.
 
-The first screen is what changed since the Board last met (`dashboard/meeting_block.py`:
+The first screen is the strategy at a glance (the Overview's status counts and scorecard, in
+large type), then what changed since the Board last met (`dashboard/meeting_block.py`:
 `?since=YYYY-MM-DD`, or the last meeting date an officer recorded); then one screen per
-priority. `?priority=<id>` says which is shown, so the agenda can link straight to it.
+priority: its scorecard rows, then each measure's chart, large enough to read across a room.
+`?priority=<id>` says which is shown, so the agenda can link straight to it.
 Previous and next are buttons (Tab, then Enter or Space) with the left and right arrow keys as
 shortcuts.
 """
@@ -14,7 +16,7 @@ import html
 import streamlit as st
 
 from dashboard import components as ui
-from dashboard import data, meeting_block
+from dashboard import data, meeting_block, scorecard_block
 from metrics import commentary, meetings, summaries
 
 PARAM = "priority"
@@ -49,7 +51,10 @@ with st.container(key="meeting"):
     if not view.has_data:
         ui.no_data_yet()
     if screens[at] is None:
-        ui.page_title("Meeting: what changed since the last meeting")
+        ui.page_title("Meeting: the strategy at a glance")
+        if view.has_data:
+            scorecard_block.show(view, large=True)
+        st.header("What changed since the last meeting", anchor="changes")
         recorded = meetings.dates(data.engine())
         since = meeting_block.meeting_from_address(recorded, view.snap.today)
         if since is None:
@@ -61,11 +66,19 @@ with st.container(key="meeting"):
     else:
         priority = registry.priority(screens[at])
         ui.page_title(f"Meeting: {ui.priority_heading(priority)}")
+        if view.has_data:
+            scorecard_block.show(view, large=True, priority=priority.id)
         notes = commentary.latest(data.engine())
         for indicator in registry.for_priority(priority.id):
             if not indicator.headline:
                 continue
             st.markdown(f"### {html.escape(indicator.title)}")
+            spec = view.trend(indicator.id, large=True)
+            if spec is not None:
+                # the heading names the measure; the chart's text is 16 px or more
+                st.vega_lite_chart(
+                    {k: v for k, v in spec.items() if k != "title"}, width="stretch", theme=None
+                )
             row = summaries.latest(view.results, indicator.id)
             ui.status_badge(None if row is None else row["status"], indicator)
             st.markdown(summaries.summary_sentence(indicator, row, today=view.snap.today))

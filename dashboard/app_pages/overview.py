@@ -1,27 +1,25 @@
-"""Overview: every measure of success on one screen, grouped by priority."""
+"""Overview: the strategy's position on one screen (status counts by priority, then the
+scorecard), then what changed, every measure's tile with filters, and the board pack."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import boardpack_ui, data
+from dashboard import boardpack_ui, data, scorecard_block
 from dashboard import components as ui
 
 view = data.view()
 registry = view.registry
 
-ui.page_title(
-    "Overview",
-    f"Every measure of success in the {registry.area.strategy_title}, grouped by the "
-    "strategy's priorities: the latest figure, its status against the target, the change "
-    "since the previous period and when its data was last updated.",
-)
+ui.page_title("Overview", f"Where the {registry.area.strategy_title} stands.")
 
 if not view.has_data:
     ui.no_data_yet()
     ui.priority_links(registry)
     st.stop()
 
+# the strategy's position on one screen first; the detail follows
+scorecard_block.show(view)
 ui.what_changed(view)
 
 st.header("Measures of success by priority", anchor="measures")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -73,21 +74,23 @@ PERIOD_COLUMNS = {"period": pl.String, "period_start": pl.Date, "period_end": pl
 # ---------------------------------------------------------------------------------------------
 
 
-def _title(text: str, subtitle: str = "") -> alt.TitleParams:
+def _title(text: str, subtitle: str = "", font: int = TITLE_FONT) -> alt.TitleParams:
     """A title, and a subtitle wrapped into short lines (Vega-Lite does not wrap text)."""
     return alt.TitleParams(
         text=text,
         subtitle=textwrap.wrap(subtitle, SUBTITLE_WIDTH),
-        fontSize=TITLE_FONT,
-        subtitleFontSize=LABEL_FONT + 1,
+        fontSize=font,
+        subtitleFontSize=LABEL_FONT + 1 if font == TITLE_FONT else font - 4,
         subtitleColor=GREY,
         anchor="start",
         limit=0,
     )
 
 
-def _axis(**kwargs: Any) -> alt.Axis:
-    return alt.Axis(labelFontSize=LABEL_FONT, titleFontSize=AXIS_TITLE_FONT, **kwargs)
+def _axis(font: int = LABEL_FONT, **kwargs: Any) -> alt.Axis:
+    """An axis with labels of `font` px (12, or meeting mode's 16) and a title 2 px larger."""
+    title = AXIS_TITLE_FONT if font == LABEL_FONT else font + 2
+    return alt.Axis(labelFontSize=font, titleFontSize=title, **kwargs)
 
 
 def _legend(**kwargs: Any) -> alt.Legend:
@@ -100,14 +103,14 @@ def _is_rate(indicator: Indicator) -> bool:
     return indicator.unit is Unit.percent
 
 
-def _x_period(indicator: Indicator) -> alt.X:
+def _x_period(indicator: Indicator, font: int = LABEL_FONT) -> alt.X:
     """Periods in time order: ordinal labels sorted by the start of each period."""
     many = indicator.period_type in (periods.PeriodType.month, periods.PeriodType.quarter)
     return alt.X(
         "period:O",
         sort=alt.EncodingSortField(field="period_start", op="min"),
         title=summaries.PERIOD_AXIS_WORDS[indicator.period_type],
-        axis=_axis(labelAngle=-45 if many else 0),
+        axis=_axis(font, labelAngle=-45 if many else 0),
     )
 
 
@@ -119,21 +122,33 @@ def _y_title(indicator: Indicator) -> str:
     return "Number"
 
 
-def _y_value(indicator: Indicator, field: str) -> alt.Y:
-    """The value scale, the same on every layer so that the layers share one axis."""
+def _y_value(
+    indicator: Indicator, field: str, *, fitted: bool = False, font: int = LABEL_FONT
+) -> alt.Y:
+    """The value scale, the same on every layer so that the layers share one axis: from zero
+    (a percentage from 0 to 100%), or `fitted` to the data (never a milestone's three steps)."""
     title = _y_title(indicator)
+    fit = alt.Scale(zero=False, nice=True, padding=12)
     if indicator.type is IndicatorType.milestone:
         words = " : ".join(
             f"datum.value == {v:g} ? '{w}'" for v, w in summaries.PROGRESS_WORDS.items()
         )
-        axis = _axis(values=[0, 50, 100], labelExpr=f"{words} : ''")
+        axis = _axis(font, values=[0, 50, 100], labelExpr=f"{words} : ''")
         return alt.Y(f"{field}:Q", scale=alt.Scale(domain=[0, 100]), axis=axis, title=title)
     if _is_rate(indicator):
-        axis = _axis(labelExpr="datum.label + '%'")
-        return alt.Y(f"{field}:Q", scale=alt.Scale(domain=[0, 100]), axis=axis, title=title)
+        axis = _axis(font, labelExpr="datum.label + '%'")
+        # fitted, a percentage still never runs past 100%
+        scale = (
+            alt.Scale(zero=False, domainMax=100, padding=12)
+            if fitted
+            else alt.Scale(domain=[0, 100])
+        )
+        return alt.Y(f"{field}:Q", scale=scale, axis=axis, title=title)
     # whole numbers only: a count of 3 must not be ticked 0, 0.5, 1, ...
-    axis = _axis(format=",d", tickMinStep=1)
-    return alt.Y(f"{field}:Q", scale=alt.Scale(zero=True), axis=axis, title=title)
+    axis = _axis(font, format=",d", tickMinStep=1)
+    return alt.Y(
+        f"{field}:Q", scale=fit if fitted else alt.Scale(zero=True), axis=axis, title=title
+    )
 
 
 def _rows(
@@ -178,7 +193,15 @@ def _nothing_to_draw(frame: pl.DataFrame) -> bool:
 
 
 def _reference_rule(
-    value: float, label: str, *, dash: list[int], colour: str, name: str, right: bool, y: Any
+    value: float,
+    label: str,
+    *,
+    dash: list[int],
+    colour: str,
+    name: str,
+    right: bool,
+    y: Any,
+    font: int = LABEL_FONT,
 ) -> list[alt.Chart]:
     """A horizontal rule at a value, labelled in words just under it at one end.
 
@@ -198,7 +221,7 @@ def _reference_rule(
             baseline="top",
             dx=-4 if right else 4,
             dy=4,
-            fontSize=LABEL_FONT,
+            fontSize=font,
             color=colour,
         )
         .encode(y=y, x=alt.value("width") if right else alt.value(0), text="label:N")
@@ -280,61 +303,161 @@ def _subtitle(indicator: Indicator, parts: list[str]) -> str:
     return f"{unit} by {per}." + (f" {key}." if parts else "")
 
 
+AXES = ("zero", "fitted")  # a value axis from zero, or fitted to the data (LAIT users asked)
+TREND_HEIGHT = 420  # the whole chart; leaves a plotting area of 240 px or more at 1366 px wide
+LARGE_HEIGHT = 500  # meeting mode, read from the back of a room
+LARGE_FONT = 16  # meeting mode's smallest chart text
+OUR_FIGURE = "Our figure"
+INTERVAL = "95% interval"
+# key entry: colour, legend symbol, dash, words for the text key beside the chart
+KEY_STYLES: dict[str, tuple[str, str, list[int], str]] = {
+    OUR_FIGURE: (BLUE, "circle", [1, 0], "blue line with circles"),
+    INTERVAL: (SKY, "square", [1, 0], "pale blue band"),
+    "Target": (BLACK, "stroke", TARGET_DASH, "black dashed line"),
+    "Baseline": (GREY, "stroke", BASELINE_DASH, "grey dotted line"),
+    "Planned trajectory": (VERMILLION, "diamond", TRAJECTORY_DASH, "orange dashed line, diamonds"),
+}
+
+
+@dataclass(frozen=True)
+class TrendKey:
+    """What a trend chart draws, in legend order: each entry's name and style in words."""
+
+    entries: tuple[tuple[str, str, str, list[int], str], ...]  # name, colour, shape, dash, words
+    notes: tuple[str, ...] = ()  # what the words at a gap mean: 'c', 'no figure'
+
+    def names(self) -> list[str]:
+        return [e[0] for e in self.entries]
+
+    def words(self) -> list[str]:
+        """'blue line with circles: Our figure', ... and the notes, for the text beside the
+        chart."""
+        return [f"{e[4]}: {e[0]}" for e in self.entries] + list(self.notes)
+
+
+def trend_key(
+    indicator: Indicator,
+    results: pl.DataFrame | pl.LazyFrame,
+    comparators: pl.DataFrame | None = None,
+) -> TrendKey | None:
+    """The entries of a trend chart's legend, in words too (None when nothing is drawn), so
+    that the page can say beside the chart what each line is."""
+    rows = _rows(results, indicator)
+    if _nothing_to_draw(rows):
+        return None
+    entries = [(OUR_FIGURE, *KEY_STYLES[OUR_FIGURE][:3], KEY_STYLES[OUR_FIGURE][3])]
+
+    def add(name: str, style: str) -> None:
+        colour, shape, dash, words = KEY_STYLES[style]
+        entries.append((name, colour, shape, dash, words))
+
+    if indicator.type in summaries.RATE_TYPES and rows.get_column("lower").is_not_null().any():
+        add(INTERVAL, INTERVAL)
+    target = _target_label(indicator)
+    if target is not None:
+        add(target, "Target")
+    baseline = _baseline_label(indicator)
+    if baseline is not None:
+        add(baseline, "Baseline")
+    if indicator.trajectory:
+        add("Planned trajectory", "Planned trajectory")
+    lines = _comparator_lines(indicator, rows, comparators)
+    if lines is not None:
+        names, roles = _comparator_scale(lines)
+        for name, role in zip(names, roles, strict=True):
+            colour, dash, shape, words = COMPARATOR_STYLES[role]
+            entries.append((name, colour, shape, dash, words))
+    notes = []
+    if rows.get_column("value").is_null().any():
+        gaps = set(_trend_frame(indicator, rows).filter(pl.col("value").is_null())["gap_text"])
+        if "no figure" in gaps:
+            notes.append("'no figure': no value for that period (see its note)")
+        if disclosure.SUPPRESSED in gaps:
+            notes.append(f"'{disclosure.SUPPRESSED}': suppressed to protect privacy")
+    return TrendKey(tuple(entries), tuple(notes))
+
+
+def _key_encodings(key: TrendKey, large: bool) -> dict[str, Any]:
+    """colour, shape and dash on the field `key`, one scale for every layer: one legend."""
+    names = key.names()
+    font = LARGE_FONT if large else LABEL_FONT
+    legend = alt.Legend(
+        title="Key", orient="bottom", direction="horizontal", columns=3, labelLimit=400,
+        labelFontSize=font, titleFontSize=font + 1, symbolSize=150, symbolStrokeWidth=2,
+        symbolOpacity=1,
+    )  # fmt: skip
+    return {
+        "color": alt.Color(
+            "key:N", scale=alt.Scale(domain=names, range=[e[1] for e in key.entries]),
+            legend=legend,
+        ),
+        "shape": alt.Shape(
+            "key:N", scale=alt.Scale(domain=names, range=[e[2] for e in key.entries]),
+            legend=legend,
+        ),
+        "strokeDash": alt.StrokeDash(
+            "key:N", scale=alt.Scale(domain=names, range=[e[3] for e in key.entries]),
+            legend=legend,
+        ),
+    }  # fmt: skip
+
+
 def trend_chart(
     indicator: Indicator,
     results: pl.DataFrame | pl.LazyFrame,
     comparators: pl.DataFrame | None = None,
+    axis: str = "zero",
+    large: bool = False,
 ) -> alt.LayerChart | None:
     """The headline value over periods, with interval, target, trajectory and baseline, and
     (for a rate) England, the region and the comparison group from `comparators`
     (`metrics.comparators.comparator_series`).
 
-    One period only gives a single point (the page says "only one period so far").
+    A real legend names every line and mark (`trend_key` gives the same in words for the page).
+    `axis`: "zero" (the default, and always for a percentage unless asked) or "fitted" to the
+    data. `large`: meeting mode's size, with text of 16 px or more. One period only is drawn as
+    a single point, not a line.
     """
     rows = _rows(results, indicator)
-    if _nothing_to_draw(rows):
+    key = trend_key(indicator, results, comparators)
+    if _nothing_to_draw(rows) or key is None:
         return None
     frame = _trend_frame(indicator, rows)
-    x = _x_period(indicator)
-    y = _y_value(indicator, "value")
+    font = LARGE_FONT if large else LABEL_FONT
+    x = _x_period(indicator, font)
+    fit = axis == "fitted"
+
+    def y_of(field: str) -> alt.Y:
+        return _y_value(indicator, field, fitted=fit, font=font)
+
+    y = y_of("value")
+
+    keyed = _key_encodings(key, large)
     base = alt.Chart(frame)
     layers: list[alt.Chart] = []
-    legend_words = ["circles: the value"]
 
-    if indicator.type in summaries.RATE_TYPES and rows.get_column("lower").is_not_null().any():
+    if INTERVAL in key.names():
         layers.append(
-            base.mark_area(opacity=0.35, color=SKY, invalid="break-paths-show-domains")
-            .encode(x=x, y=_y_value(indicator, "lower"), y2="upper:Q")
+            base.mark_area(opacity=0.35, invalid="break-paths-show-domains")
+            .encode(x=x, y=y_of("lower"), y2="upper:Q", color=keyed["color"])
+            .transform_calculate(key=f"'{INTERVAL}'")
             .properties(name="interval")
         )
-        legend_words.append("shaded band: 95% interval")
     baseline = _baseline_label(indicator)
     if baseline is not None and indicator.baseline is not None:
         layers += _reference_rule(
-            indicator.baseline.value,
-            baseline,
-            dash=BASELINE_DASH,
-            colour=GREY,
-            name="baseline",
-            right=True,
-            y=y,
-        )
-        legend_words.append("dotted line: baseline")
+            indicator.baseline.value, baseline, dash=BASELINE_DASH, colour=GREY,
+            name="baseline", right=True, y=y, font=LARGE_FONT if large else LABEL_FONT,
+        )  # fmt: skip
     target = _target_label(indicator)
     if target is not None and indicator.target is not None and indicator.target.value is not None:
         layers += _reference_rule(
-            indicator.target.value,
-            target,
-            dash=TARGET_DASH,
-            colour=BLACK,
-            name="target",
-            right=False,
-            y=y,
-        )
-        legend_words.append("dashed line: target")
+            indicator.target.value, target, dash=TARGET_DASH, colour=BLACK,
+            name="target", right=False, y=y, font=LARGE_FONT if large else LABEL_FONT,
+        )  # fmt: skip
     if indicator.trajectory:
         planned = base.transform_filter("isValid(datum.trajectory)")
-        traj_y = _y_value(indicator, "trajectory")
+        traj_y = y_of("trajectory")
         tooltip = [
             alt.Tooltip("period:O", title="Period"),
             alt.Tooltip("trajectory_text:N", title="Trajectory"),
@@ -347,12 +470,10 @@ def trend_chart(
             .encode(x=x, y=traj_y, tooltip=tooltip)
             .properties(name="trajectory"),
         ]
-        legend_words.append("diamonds: planned trajectory")
 
     lines = _comparator_lines(indicator, rows, comparators)
     if lines is not None:
-        layers += _comparator_layers(indicator, lines, x)
-        legend_words += _comparator_words(lines)
+        layers += _comparator_layers(indicator, lines, x, keyed=keyed, y=y)
     measured = base.transform_filter("datum.has_result")
     tooltip = [
         alt.Tooltip("period:O", title="Period"),
@@ -361,35 +482,56 @@ def trend_chart(
         alt.Tooltip("status_text:N", title="Status"),
         alt.Tooltip("note:N", title="Note"),
     ]
-    layers += [
-        measured.mark_line(color=BLUE, strokeWidth=3, invalid="break-paths-show-domains")
-        .encode(x=x, y=y)
-        .properties(name="line"),
-        measured.mark_point(shape="circle", filled=True, size=90, color=BLUE, opacity=1)
-        .encode(x=x, y=y, tooltip=tooltip)
-        .properties(name="points"),
-    ]
+    drawn = rows.get_column("value").is_not_null().sum()
+    if drawn > 1:  # a single period is a point, not a line
+        layers.append(
+            measured.mark_line(color=BLUE, strokeWidth=3, invalid="break-paths-show-domains")
+            .encode(x=x, y=y)
+            .properties(name="line")
+        )
+    layers.append(
+        measured.mark_point(filled=True, size=140 if large else 90, opacity=1)
+        .encode(
+            x=x, y=y, tooltip=tooltip, color=keyed["color"], shape=keyed["shape"],
+            strokeDash=keyed["strokeDash"],
+        )
+        .transform_calculate(key=f"'{OUR_FIGURE}'")
+        .properties(name="points")
+    )  # fmt: skip
+    # every key entry drawn by a fixed mark (target, baseline, trajectory) still needs its
+    # legend symbol: one invisible point per entry carries the legend
+    layers.append(
+        alt.Chart(pl.DataFrame({"key": key.names()}))
+        .mark_point(opacity=0, filled=True)
+        .encode(
+            color=keyed["color"], shape=keyed["shape"], strokeDash=keyed["strokeDash"],
+            x=alt.value(0), y=alt.value(0),
+        )
+        .properties(name="key")
+    )  # fmt: skip
     if rows.get_column("value").is_null().any():
         gaps = set(frame.filter(pl.col("has_result") & pl.col("value").is_null())["gap_text"])
-        marks = {"fontSize": LABEL_FONT, "color": GREY, "baseline": "bottom", "dy": -4}
+        marks = {
+            "fontSize": LARGE_FONT if large else LABEL_FONT, "color": GREY,
+            "baseline": "bottom", "dy": -4,
+        }  # fmt: skip
         gap = measured.transform_filter("!isValid(datum.value)")
+        gap_y = alt.value("height") if fit else alt.datum(0)  # at the foot of the plot
         if len(gaps) == 1:  # one kind of gap: the same words at each
-            gap = gap.mark_text(text=next(iter(gaps)), **marks).encode(x=x, y=alt.datum(0))
+            gap = gap.mark_text(text=next(iter(gaps)), **marks).encode(x=x, y=gap_y)
         else:
-            gap = gap.mark_text(**marks).encode(x=x, y=alt.datum(0), text="gap_text:N")
+            gap = gap.mark_text(**marks).encode(x=x, y=gap_y, text="gap_text:N")
         layers.append(gap.encode(tooltip=tooltip).properties(name="no_value"))
-        if "no figure" in gaps:
-            legend_words.append("'no figure': no value for that period (see its note)")
-        if disclosure.SUPPRESSED in gaps:
-            legend_words.append(f"'{disclosure.SUPPRESSED}': suppressed to protect privacy")
     description = summaries.chart_description(indicator, results)
     if lines is not None:
         description += " " + _comparator_description(indicator, lines)
-    return alt.layer(*layers).properties(
-        title=_title(indicator.title, _subtitle(indicator, legend_words)),
+    chart = alt.layer(*layers).properties(
+        # only what the legend cannot show goes under the title: the words at a gap
+        title=_title(indicator.title, "; ".join(key.notes), font=font + 4),
         description=description,
-        height=HEIGHT,
+        height=LARGE_HEIGHT if large else TREND_HEIGHT,
     )
+    return chart
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1102,20 +1244,12 @@ def _comparator_scale(lines: pl.DataFrame) -> tuple[list[str], list[str]]:
     return pairs.get_column("comparator").to_list(), pairs.get_column("role").to_list()
 
 
-def _comparator_layers(indicator: Indicator, lines: pl.DataFrame, x: alt.X) -> list[alt.Chart]:
-    names, roles = _comparator_scale(lines)
-    styles = [COMPARATOR_STYLES[r] for r in roles]
-    legend = _legend(title="Compared with", labelLimit=400)
-    colour = alt.Color(
-        "comparator:N", scale=alt.Scale(domain=names, range=[s[0] for s in styles]), legend=legend
-    )
-    dash = alt.StrokeDash(
-        "comparator:N", scale=alt.Scale(domain=names, range=[s[1] for s in styles]), legend=legend
-    )
-    shape = alt.Shape(
-        "comparator:N", scale=alt.Scale(domain=names, range=[s[2] for s in styles]), legend=legend
-    )
-    y = _y_value(indicator, "value")
+def _comparator_layers(
+    indicator: Indicator, lines: pl.DataFrame, x: alt.X, *, keyed: dict[str, Any], y: alt.Y
+) -> list[alt.Chart]:
+    """England, the region and the group as lines with points, styled by the chart's key."""
+    colour, dash, shape = keyed["color"], keyed["strokeDash"], keyed["shape"]
+    lines = lines.with_columns(key=pl.col("comparator"))
     tooltip = [
         alt.Tooltip("comparator:N", title="Area"),
         alt.Tooltip("period:O", title="Period"),
