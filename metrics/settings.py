@@ -6,6 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +34,8 @@ class Settings(BaseSettings):
     # oidc mode: the provider's name under [auth] in secrets.toml; empty for keys in [auth] itself
     oidc_provider: str = ""
     max_upload_mb: int = 20
+    # The secret key that pseudonymises SEN2 returns (metrics.pseudonym); empty: no SEN2 import
+    pseudonym_key: SecretStr = SecretStr("")  # never shown in a repr or a log
     timezone: str = "Europe/London"
 
 
