@@ -357,6 +357,11 @@ def test_support_while_waiting_uploaded_by_an_officer_survives_the_next_return(
 ) -> None:
     """SEN2 does not hold it: an officer's upload fills it in, and the next return keeps it."""
     _import(engine, FIRST, "sen2_2024.xml")
+    # unknown is never "no": the measure says why it has no figure
+    assert _note(engine, "ehc_waiting_support", "2023").startswith(
+        "No request assessed in 2023 has a record of whether the family was offered"
+    )
+    assert "SEN2 return does not hold it" in _note(engine, "ehc_plans_short_breaks", "2024-01")
     with engine.connect() as conn:
         rows = store.read_active(conn, "ehc_requests")
     # the officer's file: the same requests of 2023, every family assessed offered support
@@ -380,3 +385,10 @@ def test_support_while_waiting_uploaded_by_an_officer_survives_the_next_return(
     of_2023 = after.filter(pl.col("period_key") == "2023")
     assert of_2023.height == 12
     assert of_2023.get_column("waiting_support_offered").to_list() == ["yes"] * 12
+    # assessed in 2023: P1, P2, P4, P8, P9, P10, P13 (second request), P14
+    assert _figures(engine, "ehc_waiting_support")["2023"] == (8, 8)
+
+
+def _note(engine: Engine, indicator: str, period: str) -> str:
+    out = api.compute(engine, api.registry(), indicator=indicator, on=TODAY)
+    return out.filter(pl.col("breakdown").is_null(), pl.col("period") == period).item(0, "note")
