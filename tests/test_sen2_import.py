@@ -293,6 +293,15 @@ EMPTY_PERSONS = FIRST[: FIRST.index(b"<Persons>")] + b"<Persons></Persons></Mess
         (FIRST.replace(b"<RequestOutcome>W<", b"<RequestOutcome>R<", 1), "not a SEN2 code"),
         (FIRST.replace(b"<Week20>1<", b"<Week20>Y<", 1), "flag is 1 or 0"),
         (FIRST.replace(b"2023-05-02", b"02/05/2023", 1), "not a date we can read"),
+        # P2's plan moved before its request was received
+        (
+            FIRST.replace(b"<StartDate>2023-06-23<", b"<StartDate>2023-01-23<", 1),
+            "plan is dated before the request was received",
+        ),
+        (
+            FIRST.replace(b"<RequestOutcomeDate>2023-02-14<", b"<RequestOutcomeDate>2022-02-14<"),
+            "decision is dated before the request was received",
+        ),
     ],
 )
 def test_bad_returns_are_refused_with_a_clear_message_and_nothing_stored(

@@ -315,6 +315,7 @@ def _request(
                        "Only a historical (H) request may leave it out: add the date the "
                        "request was received, then export the return again.")  # fmt: skip
         return None
+    _in_order(reader, n, where, received, decided, issued)
     born = person["born"]
     identity = person["identity"]
     if identity is None:
@@ -338,6 +339,42 @@ def _request(
         "row_number": n,
         "historical": historical,
     }
+
+
+def _in_order(
+    reader: _Reader, n: int, where: str, received: dt.date, decided: dt.date | None,
+    issued: dt.date | None,
+) -> None:  # fmt: skip
+    """A decision or a plan dated before the request (or a plan before the decision) is a
+    mistake that would make the 20-week and 6-week figures wrong."""
+    fix = "Check the dates in the case management system, then export the return again."
+    if decided is not None and decided < received:
+        reader.bad(
+            n,
+            where,
+            "RequestOutcomeDate",
+            decided.isoformat(),
+            f"the decision is dated before the request was received ({received}).",
+            fix,
+        )
+    if issued is not None and issued < received:
+        reader.bad(
+            n,
+            where,
+            "Assessment/NamedPlan/StartDate",
+            issued.isoformat(),
+            f"the plan is dated before the request was received ({received}).",
+            fix,
+        )
+    elif issued is not None and decided is not None and issued < decided:
+        reader.bad(
+            n,
+            where,
+            "Assessment/NamedPlan/StartDate",
+            issued.isoformat(),
+            f"the plan is dated before the decision to assess ({decided}).",
+            fix,
+        )
 
 
 def _person(el: Element, n: int, reader: _Reader, ret: Sen2Return) -> tuple[list, dict | None]:
@@ -370,7 +407,9 @@ def _person(el: Element, n: int, reader: _Reader, ret: Sen2Return) -> tuple[list
         plans = _child(req, "activeplans")
         if plans is not None:
             active = plans
-            plan_need = _need(plans, _Reader(reader.key, reader.today), n, "") or plan_need
+            # its codes were checked (and any problem reported) with the request above
+            quiet = _Reader(reader.key, reader.today)
+            plan_need = _need(plans, quiet, n, "") or plan_need
     for row in rows:
         row["primary_need"] = row["primary_need"] or plan_need
     plan_row = None
