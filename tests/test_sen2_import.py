@@ -34,7 +34,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from metrics import api, cli, ingest, pseudonym, sen2_import
+from metrics import api, audit, cli, ingest, pseudonym, sen2_import
 from metrics.db import store
 from metrics.db.tables import metadata
 
@@ -359,6 +359,9 @@ def test_the_command_line_previews_then_stores(
     assert batches.select("dataset", "uploaded_by", "row_count").rows() == [
         ("ehc_requests", "Sam Officer", 13), ("ehc_plans", "Sam Officer", 7),
     ]  # fmt: skip
+    events = audit.events(engine).filter(pl.col("action") == audit.UPLOAD)
+    assert sorted(events.get_column("ref").to_list()) == ["1", "2"]
+    assert set(events.get_column("who").to_list()) == {"Sam Officer"}
 
 
 def test_support_while_waiting_uploaded_by_an_officer_survives_the_next_return(

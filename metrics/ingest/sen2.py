@@ -94,19 +94,27 @@ def looks_like_xml(content: bytes) -> bool:
     return head.startswith(b"<")
 
 
-def _name(el: Element) -> str:
-    tag = el.tag if isinstance(el.tag, str) else ""
-    local = tag.rsplit("}", 1)[-1].lower()
-    return _ALIASES.get(local, local)
+_SPELLING = "__spelling"  # where `_normalise` keeps the file's own spelling of a tag
+
+
+def _normalise(root: Element) -> None:
+    """Every tag as matched (lower case, no namespace, one spelling per element), once, so that
+    finding a child is the parser's own quick lookup; the file's spelling is kept for messages.
+    """
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        local = el.tag.rsplit("}", 1)[-1]
+        el.set(_SPELLING, local)
+        el.tag = _ALIASES.get(local.lower(), local.lower())
 
 
 def _children(el: Element | None, name: str) -> list[Element]:
-    return [] if el is None else [c for c in el if _name(c) == name]
+    return [] if el is None else el.findall(name)
 
 
 def _child(el: Element | None, name: str) -> Element | None:
-    found = _children(el, name)
-    return found[0] if found else None
+    return None if el is None else el.find(name)
 
 
 def _text(el: Element | None, name: str) -> str | None:
@@ -180,7 +188,7 @@ class _Reader:
 def _element(el: Element | None, name: str) -> str:
     """The element's name as the file spells it."""
     c = _child(el, name)
-    return name if c is None else str(c.tag).rsplit("}", 1)[-1]
+    return name if c is None else c.get(_SPELLING, name)
 
 
 def _parse(content: bytes, reader: _Reader) -> Element | None:
@@ -203,7 +211,7 @@ def _parse(content: bytes, reader: _Reader) -> Element | None:
 
 
 def _header(root: Element, reader: _Reader, ret: Sen2Return) -> bool:
-    if _name(root) != "message":
+    if root.tag != "message":
         reader.refuse(
             f"This XML file is not a SEN2 return: its outer element is <{_element_tag(root)}>, "
             "and a SEN2 return's is <Message>.",
@@ -237,7 +245,7 @@ def _header(root: Element, reader: _Reader, ret: Sen2Return) -> bool:
 
 
 def _element_tag(el: Element) -> str:
-    return str(el.tag).rsplit("}", 1)[-1]
+    return el.get(_SPELLING, str(el.tag))
 
 
 def _identity(person: Element, born: dt.date | None) -> str | None:
@@ -448,6 +456,8 @@ def read(content: bytes, *, key: bytes, today: dt.date) -> Sen2Return:
     reader = _Reader(key, today)
     ret = Sen2Return()
     root = _parse(content, reader)
+    if root is not None:
+        _normalise(root)
     if root is not None and _header(root, reader, ret):
         people = _children(_child(root, "persons"), "person")
         ret.persons = len(people)
