@@ -26,6 +26,7 @@ from browser_support import (  # noqa: F401
     served,
     settled,
 )
+from test_accessibility import axe_violations, report
 
 from metrics import api
 from metrics.db import store
@@ -60,6 +61,9 @@ def test_an_officer_uploads_the_sen2_return_and_sees_the_figures(
     assert "read as a SEN2 return" in body
     assert "13 new, 0 changed and 0 unchanged" in body
     assert errors_shown(page) == 0
+    # the SEN2 preview meets WCAG 2.2 A and AA like every other step of the upload
+    violations = axe_violations(page)
+    assert not violations, report({"SEN2 preview": violations})
 
     page.get_by_role("button", name="Store “sen2_2024.xml”").click()
     page.get_by_text(re.compile(r"Stored the SEN2 return “sen2_2024.xml” as batch\(es\) 1 and 2"))\
