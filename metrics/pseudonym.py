@@ -63,9 +63,11 @@ def reference(key: bytes, prefix: str, *parts: str) -> str:
 
 
 def normalise_name(text: str) -> str:
-    """A name as compared: accents, case, spaces and punctuation ignored."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z]", "", plain.casefold())
+    """A name as compared: accents, case, spaces, digits and punctuation ignored; letters of
+    every script kept (a name written in Chinese characters is not an empty name)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\W\d_]+", "", letters.casefold())
 
 
 def check_stored(conn: Connection, key: bytes, who: str) -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import polars as pl
@@ -37,6 +38,7 @@ from sqlalchemy.engine import Engine
 from metrics import api, audit, cli, ingest, pseudonym, sen2_import
 from metrics.db import store
 from metrics.db.tables import metadata
+from metrics.ingest import sen2
 
 HERE = Path(__file__).resolve().parent / "sen2"
 FIRST = (HERE / "return_2024.xml").read_bytes()
@@ -305,19 +307,17 @@ EMPTY_PERSONS = FIRST[: FIRST.index(b"<Persons>")] + b"<Persons></Persons></Mess
     ],
 )
 def test_bad_returns_are_refused_with_a_clear_message_and_nothing_stored(
-    engine: Engine, db_url: str, content: bytes, words: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+    engine: Engine, db_url: str, content: bytes, words: str, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:  # fmt: skip
     with engine.connect() as conn:
         before = store.table_digest(conn)
     checked = sen2_import.check(engine, content, "return.xml", today=TODAY)
     assert not checked.ok
     assert any(words in p for p in checked.problems.get_column("problem").to_list())
-    path = Path(__file__).parent / "sen2" / "_bad.xml"
-    try:
-        path.write_bytes(content)
-        code = cli.main(["--database", db_url, "import-sen2", str(path), "--format", "json"])
-    finally:
-        path.unlink()
+    path = tmp_path / "return.xml"
+    path.write_bytes(content)
+    code = cli.main(["--database", db_url, "import-sen2", str(path), "--format", "json"])
     assert code == 1
     assert json.loads(capsys.readouterr().out)["stored"] is None
     with engine.connect() as conn:
@@ -331,6 +331,23 @@ def test_an_unknown_code_is_reported_with_the_persons_place_element_and_value() 
         (2, "Requests[1]/ActivePlans/SENneed[1]/SENtype", "AUT"),
     ]
     assert checked.problems.item(0, "problem").startswith("Person 2 in the file:")
+
+
+def test_a_missing_sex_or_ethnicity_is_reported() -> None:
+    bad = FIRST.replace(b"<Sex>M</Sex>", b"", 1).replace(b"<Ethnicity>BCRB</Ethnicity>", b"")
+    checked = sen2_import.check(None, bad, "return.xml", today=TODAY)
+    # P2 is the second person, P4 the third
+    assert checked.problems.select("row", "column").rows() == [(2, "Sex"), (3, "Ethnicity")]
+
+
+def test_people_known_only_by_name_get_distinct_references_in_any_script() -> None:
+    def ref(surname: str, forename: str) -> str:
+        person = f"<p><surname>{surname}</surname><forename>{forename}</forename></p>"
+        return sen2._identity(ET.fromstring(person), dt.date(2015, 1, 1)) or ""
+
+    assert ref("王", "小明") != ref("李", "小明")
+    assert ref("Zoë O'Brien", "Ann") == ref("ZOE OBRIEN", "ann")
+    assert ref("", "Ann") == ""  # no surname: no reference, which is reported
 
 
 def test_an_identifying_value_is_never_echoed_in_a_problem() -> None:

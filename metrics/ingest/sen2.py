@@ -256,9 +256,10 @@ def _identity(person: Element, born: dt.date | None) -> str | None:
     uln = _text(person, "uln")
     if uln:
         return "uln:" + uln.replace(" ", "")
-    surname, forename = _text(person, "surname"), _text(person, "forename")
+    surname = normalise_name(_text(person, "surname") or "")
+    forename = normalise_name(_text(person, "forename") or "")
     if surname and forename and born:
-        return f"name:{normalise_name(surname)}:{normalise_name(forename)}:{born.isoformat()}"
+        return f"name:{surname}:{forename}:{born.isoformat()}"
     return None
 
 
@@ -396,6 +397,10 @@ def _person(el: Element, n: int, reader: _Reader, ret: Sen2Return) -> tuple[list
         reader.bad(n, "", "UPN", "", "the person has no UPN, no ULN, and not all of surname, "
                    "forename and birth date, so they cannot be given a reference.",
                    "Add the UPN (or the ULN), then export the return again.")  # fmt: skip
+    for element, name in (("sex", "Sex"), ("ethnicity", "Ethnicity")):
+        if _text(el, element) is None:
+            fix = f"Add it (the codes are in {GUIDE}), then export the return again."
+            reader.bad(n, "", name, "", f"the person has no {name}.", fix)
     person = {
         "born": born,
         "identity": identity,
