@@ -8,10 +8,11 @@ import datetime as dt
 import polars as pl
 from sqlalchemy.engine import Engine
 
-from metrics import api, ingest, uploads
+from metrics import api, datasets, ingest, templates, uploads
 from metrics.db import store
 
 TODAY = dt.date(2026, 11, 27)
+EHC = "ehc_requests"
 HEADER = (
     "case_ref,request_received_date,request_decision_date,request_outcome,assessment_outcome,"
     "plan_issued_date,exception_20_weeks,mediation_or_tribunal,age_at_request,sex,ethnic_group,"
@@ -71,3 +72,10 @@ def test_a_column_that_may_not_be_left_out_is_a_problem_naming_both_lists() -> N
     assert "The file's columns: case_ref, request_received_date, request_decision_date," in fix
     assert "The template's columns: case_ref, request_received_date, request_decision_date, " \
         "request_outcome, assessment_outcome, plan_issued_date," in fix  # fmt: skip
+
+
+def test_the_data_dictionary_says_which_columns_may_be_left_out() -> None:
+    said = {r["column"]: r["required"] for r in templates.dictionary_rows(datasets.get(EHC))}
+    assert said["waiting_support_offered"] == "required, the column may be left out"
+    assert said["plan_issued_date"] == "optional"  # blank cells yes, the column no
+    assert said["assessment_outcome"] == "optional"  # blank when the request was not assessed
