@@ -6,7 +6,10 @@ detail. So an import merges rather than replaces:
 
 - a request already stored (the same case reference) is updated with what the return says; a
   value the return leaves blank, and anything an H request says, never replaces a stored value;
-- a new request is added;
+- a new request is added, unless it is historical (H): an H request the store does not hold
+  yet was decided before the collection period, and adding it alone would count it in an
+  earlier year's figures beside the requests already counted there; it counts only towards
+  the active plans;
 - a stored request the return leaves out is kept as it is.
 
 Storage keeps the batch model: the import writes one `ehc_requests` batch holding every request
@@ -100,7 +103,7 @@ class Merge:
     unchanged: int
     kept: int  # stored requests of those years the return leaves out, kept as they are
     changed_fields: dict[str, int]  # column -> requests whose value changes
-    undated_historical: int
+    historical_only: int  # H requests not stored before: counted in the active plans only
 
 
 def _columns(dataset: str) -> list[str]:
@@ -120,6 +123,9 @@ def merge(stored: pl.DataFrame, stored_plans: pl.DataFrame, ret: sen2.Sen2Return
     )
     joined = new.join(old, on="case_ref", how="left", maintain_order="left")
     historical = pl.col("historical")
+    unknown_historical = historical & pl.col("_stored").is_null()
+    historical_only = joined.filter(unknown_historical).height + ret.undated_historical
+    joined = joined.filter(~unknown_historical)
     merged = joined.with_columns(
         # an H request holds little and may be less than we know: it never overrides
         pl.when(historical)
@@ -133,10 +139,10 @@ def merge(stored: pl.DataFrame, stored_plans: pl.DataFrame, ret: sen2.Sen2Return
     flags = merged.select(
         matched.alias("matched"), *(e.alias(c) for c, e in differs.items())
     ).with_columns(any=pl.any_horizontal(values))
-    periods = new.get_column("period_key").unique().to_list()
+    periods = merged.get_column("period_key").unique().to_list()
     kept = stored.filter(
         pl.col("period_key").is_in(periods),
-        ~pl.col("case_ref").is_in(new.get_column("case_ref").implode()),
+        ~pl.col("case_ref").is_in(merged.get_column("case_ref").implode()),
     )
     rows = pl.concat(
         [
@@ -154,7 +160,7 @@ def merge(stored: pl.DataFrame, stored_plans: pl.DataFrame, ret: sen2.Sen2Return
         unchanged=int((flags.get_column("matched") & ~flags.get_column("any")).sum()),
         kept=kept.height,
         changed_fields=changed_fields,
-        undated_historical=ret.undated_historical,
+        historical_only=historical_only,
     )
 
 
@@ -203,7 +209,7 @@ class Preview:
             "requests_unchanged": m.unchanged,
             "requests_kept": m.kept,
             "changed_fields": m.changed_fields,
-            "historical_without_received_date": m.undated_historical,
+            "historical_for_active_plans_only": m.historical_only,
             "active_plans": m.plans.height,
             "request_periods": self.requests.periods,
             "plans_replaced": self.plans.rows_superseded if self.plans else 0,
@@ -247,10 +253,11 @@ def preview_sentences(p: Preview) -> list[str]:
             f"{_n(m.kept, 'request')} stored for the same years {_is(m.kept)} not in this "
             f"return. {they} kept as stored: a return leaves out work completed before."
         )
-    if m.undated_historical:
+    if m.historical_only:
         lines.append(
-            f"{_n(m.undated_historical, 'historical (H) request')} without a received date "
-            "count only towards the active plans."
+            f"{_n(m.historical_only, 'historical (H) request')} not stored before "
+            f"({'was' if m.historical_only == 1 else 'were'} decided in an earlier year) "
+            f"{'counts' if m.historical_only == 1 else 'count'} only towards the active plans."
         )
     lines.append(
         f"Active EHC plans on {_uk(p.reference_date)}: {m.plans.height:,}, stored as the "

@@ -12,8 +12,8 @@ The fixtures are tests/sen2/return_2024.xml (collection 2024: requests of 2023, 
   2024 (second return): P10 137 (2 Oct 2023 to 16 Feb 2024 = 29+30+31+31+16, the plan decided
         in 2023), P3 141 (15 Jan to 4 Jun 2024 = 16+29+31+30+31+4: February 2024 has 29 days),
         P15 140 (4 Mar to 22 Jul = 27+30+31+30+22). 2 of 3 either way.
-  2021: P11, historical: 139 days (4 May to 20 Sep = 27+30+31+31+20), no Week20 given, so it
-        counts only including exceptions: 1 of 1.
+  P11's request is historical (H, decided in 2021) and was never stored: it counts only
+        towards the active plans, never in 2021's figures.
 6 weeks (decisions to assess or not made in the year, no more than 42 days after the request):
   2023: P1 35, P2 47 (late), P4 35, P5 37, P8 36, P9 60 (late), P10 35, P13 49 (late) and 35,
         P14 41: 7 of 10 (70%). P6 withdrawn and P7 undecided do not count.
@@ -139,9 +139,11 @@ def _current(engine: Engine) -> dict[str, list[tuple]]:
 
 def test_the_first_return_gives_the_hand_worked_figures(engine: Engine) -> None:
     stored = _import(engine, FIRST, "sen2_2024.xml")
-    assert (stored.merge.new, stored.merge.changed, stored.merge.unchanged) == (13, 0, 0)
+    m = stored.merge
+    # P11's historical request and P12's undated one count only towards the active plans
+    assert (m.new, m.changed, m.unchanged, m.historical_only) == (12, 0, 0, 2)
     assert _figures(engine, "ehc_20wk_excl_exceptions") == {"2023": (3, 4)}
-    assert _figures(engine, "ehc_20wk_incl_exceptions") == {"2021": (1, 1), "2023": (3, 5)}
+    assert _figures(engine, "ehc_20wk_incl_exceptions") == {"2023": (3, 5)}
     assert _figures(engine, "ehc_6wk_decisions") == {"2023": (7, 10)}
     assert _active_plans(engine) == {"2024-01": 7}
 
@@ -151,27 +153,26 @@ def test_the_next_years_return_loses_nothing_and_adds_its_year(engine: Engine) -
     checked = sen2_import.check(engine, SECOND, "sen2_2025.xml", today=TODAY)
     preview = sen2_import.preview(engine, api.registry(), checked, today=TODAY)
     m = preview.merge
-    # new: P3, P15, P16; changed: P7 (decided), P10 (plan issued); unchanged: P1, P11 and P13's
-    # second request, repeated as H; kept: the eight 2023 requests the return leaves out
-    assert (m.new, m.changed, m.unchanged, m.kept, m.undated_historical) == (3, 2, 3, 8, 2)
+    # new: P3, P15, P16; changed: P7 (decided), P10 (plan issued); unchanged: P1 and P13's
+    # second request, repeated as H; kept: the eight 2023 requests the return leaves out; for
+    # the active plans only: P2, P11 and P12 (H, never stored)
+    assert (m.new, m.changed, m.unchanged, m.kept, m.historical_only) == (3, 2, 2, 8, 3)
     assert m.changed_fields == {
         "request_decision_date": 1, "request_outcome": 1, "assessment_outcome": 1,
         "plan_issued_date": 1, "exception_20_weeks": 1, "primary_need": 1,
     }  # fmt: skip
     sentences = " ".join(sen2_import.preview_sentences(preview))
-    assert "3 new, 2 changed and 3 unchanged" in sentences
+    assert "3 new, 2 changed and 2 unchanged" in sentences
     assert "8 requests stored for the same years are not in this return" in sentences
 
     _import(engine, SECOND, "sen2_2025.xml")
     assert _figures(engine, "ehc_20wk_excl_exceptions") == {"2023": (3, 4), "2024": (2, 3)}
-    assert _figures(engine, "ehc_20wk_incl_exceptions") == {
-        "2021": (1, 1), "2023": (3, 5), "2024": (2, 3),
-    }  # fmt: skip
+    assert _figures(engine, "ehc_20wk_incl_exceptions") == {"2023": (3, 5), "2024": (2, 3)}
     assert _figures(engine, "ehc_6wk_decisions") == {"2023": (7, 10), "2024": (3, 4)}
     assert _active_plans(engine) == {"2024-01": 7, "2025-01": 8}
     with engine.connect() as conn:
         requests = store.read_active(conn, "ehc_requests")
-    assert requests.height == 16  # 13 from the first return and 3 new ones
+    assert requests.height == 15  # 12 from the first return and 3 new ones
     # the H repeat of P1 blanked nothing: its plan date and Week20 are still there
     p1 = requests.filter(pl.col("request_received_date") == dt.date(2023, 1, 10)).row(0, named=True)
     assert (p1["plan_issued_date"], p1["exception_20_weeks"], p1["request_decision_date"]) == (
@@ -365,16 +366,16 @@ def test_the_command_line_previews_then_stores(
         cli.main(["--database", db_url, "import-sen2", path, "--dry-run", "--format", "json"]) == 0
     )
     dry = json.loads(capsys.readouterr().out)
-    assert (dry["preview"]["requests_new"], dry["preview"]["active_plans"]) == (13, 7)
+    assert (dry["preview"]["requests_new"], dry["preview"]["active_plans"]) == (12, 7)
     assert dry["stored"] is None
     assert _current(engine) == {"ehc_requests": [], "ehc_plans": []}
     assert cli.main(["--database", db_url, "import-sen2", path, "--who", "Sam Officer"]) == 0
     out = capsys.readouterr().out
-    assert "13 new, 0 changed and 0 unchanged requests" in out
+    assert "12 new, 0 changed and 0 unchanged requests" in out
     with engine.connect() as conn:
         batches = store.read_batches(conn)
     assert batches.select("dataset", "uploaded_by", "row_count").rows() == [
-        ("ehc_requests", "Sam Officer", 13), ("ehc_plans", "Sam Officer", 7),
+        ("ehc_requests", "Sam Officer", 12), ("ehc_plans", "Sam Officer", 7),
     ]  # fmt: skip
     events = audit.events(engine).filter(pl.col("action") == audit.UPLOAD)
     assert sorted(events.get_column("ref").to_list()) == ["1", "2"]
