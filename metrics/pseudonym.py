@@ -70,6 +70,13 @@ def normalise_name(text: str) -> str:
     return re.sub(r"[\W\d_]+", "", letters.casefold())
 
 
+def check_matches(conn: Connection, key: bytes) -> None:
+    """Refuse a key other than the one the stored references were made with (reads only)."""
+    stored = pseudonym_store.fingerprint(conn)
+    if stored is not None and not hmac.compare_digest(stored, fingerprint(key)):
+        raise KeyProblem(DIFFERS)
+
+
 def check_stored(conn: Connection, key: bytes, who: str) -> None:
     """Record the key's fingerprint on the first import; refuse a key that differs from it.
 
@@ -79,10 +86,10 @@ def check_stored(conn: Connection, key: bytes, who: str) -> None:
     if stored is None:
         pseudonym_store.record(conn, fingerprint(key), who)
     elif not hmac.compare_digest(stored, fingerprint(key)):
-        raise KeyProblem(_DIFFERS)
+        raise KeyProblem(DIFFERS)
 
 
-_DIFFERS = (
+DIFFERS = (
     f"{ENV} is not the key the SEN2 returns already stored were pseudonymised with, so this "
     "return's references would never match theirs: nothing was stored. Set the key you used "
     "before (from where you backed it up, see the README)."

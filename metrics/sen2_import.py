@@ -29,7 +29,7 @@ import polars as pl
 from sqlalchemy.engine import Connection, Engine
 
 from metrics import audit, datasets, ingest, pseudonym
-from metrics.db import pseudonym_store, store
+from metrics.db import store
 from metrics.ingest import sen2
 from metrics.ingest.validate import PROBLEM_SCHEMA, Validation, problem
 from metrics.registry import Registry
@@ -76,17 +76,11 @@ def check(
         key = pseudonym.require_key()
         if engine is not None:
             with engine.connect() as conn:
-                _same_key(conn, key)
+                pseudonym.check_matches(conn, key)
     except pseudonym.KeyProblem as err:
         return _refused(file_name, digest, str(err), "Set the key, then upload the file again.")
     ret = sen2.read(content, key=key, today=today)
     return Checked(file_name, digest, ret, ret.problems, key)
-
-
-def _same_key(conn: Connection, key: bytes) -> None:
-    stored = pseudonym_store.fingerprint(conn)
-    if stored is not None and stored != pseudonym.fingerprint(key):
-        raise pseudonym.KeyProblem(pseudonym._DIFFERS)
 
 
 # ---------------------------------------------------------------------------------------------
