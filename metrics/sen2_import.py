@@ -235,8 +235,10 @@ def preview_sentences(p: Preview) -> list[str]:
     m = p.merge
     lines = [
         f"This SEN2 return ({p.year or 'year not given'}, reference date "
-        f"{_uk(p.reference_date)}) holds {_n(m.new + m.changed + m.unchanged, 'request')}: "
-        f"{m.new:,} new, {m.changed:,} changed and {m.unchanged:,} unchanged.",
+        f"{_uk(p.reference_date)}) holds "
+        f"{_n(m.new + m.changed + m.unchanged + m.historical_only, 'request')}: "
+        f"{m.new:,} new, {m.changed:,} changed and {m.unchanged:,} unchanged"
+        + (f", and {m.historical_only:,} historical (below)." if m.historical_only else "."),
     ]
     if m.changed_fields:
         fields = ", ".join(f"{c} ({n:,})" for c, n in m.changed_fields.items())

@@ -61,6 +61,7 @@ _ETHNIC_CODES = {
     "not_known": "REFU NOBT",
 }
 ETHNICITY = {code: group for group, codes in _ETHNIC_CODES.items() for code in codes.split()}
+_EXAMPLES = {codes.split()[0] for codes in _ETHNIC_CODES.values()}  # one code of each group
 # Element names as matched: lower case, and one name for each supplier's spelling.
 _ALIASES = {"wpb": "wbp", "gendercurrent": "sex", "uniquelearnernumber": "uln"}
 _IDENTIFYING = {"surname", "forename", "personbirthdate", "postcode", "upn", "uln"}
@@ -168,7 +169,10 @@ class _Reader:
         value = text.upper()
         if value in codes:
             return codes[value] if isinstance(codes, dict) else value
-        allowed = ", ".join(codes)
+        listed = list(codes)
+        allowed = ", ".join(listed) if len(listed) <= 20 else (
+            f"{len(listed)} codes, for example {', '.join(c for c in listed if c in _EXAMPLES)}"
+        )  # fmt: skip
         self.bad(person, where, _element(el, name), text, "this is not a SEN2 code.",
                  f"Use one of the codes in {GUIDE}: {allowed}. Correct it in the case "
                  "management system and export the return again.")  # fmt: skip
