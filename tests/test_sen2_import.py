@@ -422,3 +422,16 @@ def test_support_while_waiting_uploaded_by_an_officer_survives_the_next_return(
 def _note(engine: Engine, indicator: str, period: str) -> str:
     out = api.compute(engine, api.registry(), indicator=indicator, on=TODAY)
     return out.filter(pl.col("breakdown").is_null(), pl.col("period") == period).item(0, "note")
+
+
+def test_migration_0009_makes_the_key_fingerprint_table_as_the_code_declares_it(
+    engine: Engine,
+) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert [d for d in diffs if "pseudonym_key" in str(d)] == []
+    columns = {c["name"] for c in sa.inspect(engine).get_columns("pseudonym_key")}
+    assert columns == {"id", "fingerprint", "created_at", "created_by"}  # never the key
