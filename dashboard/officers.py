@@ -130,8 +130,9 @@ def file_chooser() -> UploadedFile | None:
     """The file uploader, limited to the configured size."""
     limit = uploads.max_upload_mb()
     file = st.file_uploader(
-        f"Choose the file to upload: CSV or Excel (.xlsx), up to {limit} MB",
-        type=["csv", "xlsx", "xls", "txt"],
+        f"Choose the file to upload: CSV or Excel (.xlsx), or a SEN2 return (.xml), up to "
+        f"{limit} MB",
+        type=["csv", "xlsx", "xls", "txt", "xml"],
         key=_uploader_key(),
         max_upload_size=limit,
         help="Fill in the template (one row per record under the header row) and save it as "
@@ -283,6 +284,13 @@ def already_stored_warning(dataset_name: str, checked: uploads.Checked) -> None:
             "that upload's rows with the same rows.",
             icon=":material/warning:",
         )
+
+
+def upload_stored(message: str) -> None:
+    """After another kind of upload (a SEN2 return) is stored: say so on the next run, as for a
+    template upload, and empty the uploader for the next file."""
+    _remember_outcome(_UPLOAD, message)
+    _reset(_UPLOAD)
 
 
 def _press_store(basis: uploads.Basis) -> None:

@@ -374,6 +374,37 @@ def cmd_init_area(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_sen2(args: argparse.Namespace) -> int:
+    """Import a SEN2 return (the XML sent to the DfE), pseudonymised, merged into what is stored."""
+    from metrics import sen2_import
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"There is no file at {path}.", file=sys.stderr)
+        return 2
+    eng = api.engine(args.database)
+    checked = sen2_import.check(eng, path.read_bytes(), path.name, today=api.today())
+    data: dict[str, Any] = {"file": path.name, "sha256": checked.sha256, "ok": checked.ok,
+                            "problems": checked.problems.to_dicts(), "preview": None,
+                            "stored": None}  # fmt: skip
+    if not checked.ok:
+        text = (
+            f"{checked.problems.height} problem(s) found in {path.name}; nothing was stored.\n"
+            + summary.problems_text(checked.problems)
+        )
+    elif args.dry_run:
+        preview = sen2_import.preview(eng, api.registry(), checked, today=api.today())
+        data["preview"] = preview.to_dict()
+        text = "\n".join([*sen2_import.preview_sentences(preview), "Dry run: nothing was stored."])
+    else:
+        result = sen2_import.store_return(eng, checked, user=args.who)
+        api.refresh_results(eng)
+        data["stored"] = {"batches": result.batch_ids}
+        text = sen2_import.stored_sentence(result, path.name)
+    _emit(data, args.format, text)
+    return 0 if checked.ok else 1
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m metrics", description=__doc__)
     p.add_argument("--database", help="database URL (default: MEASURES_DATABASE_URL or SQLite)")
@@ -434,6 +465,10 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--la-code", required=True, help="new code (E09000001) or old code (201)")
     sp.add_argument("--out", required=True, help="the registry file to write, e.g. area.toml")
     sp.add_argument("--force", action="store_true", help="replace --out if it exists")
+    sp = add("import-sen2", cmd_import_sen2, "import a SEN2 return (XML), pseudonymised")
+    sp.add_argument("file")
+    sp.add_argument("--dry-run", action="store_true", help="check and preview; store nothing")
+    add_who(sp)
     sp = add("boardpack", cmd_boardpack, "write the board pack (PDF or HTML) for a period")
     sp.add_argument("--period", required=True, help="e.g. 2025-26, 2025/26, 2025, 2025-Q3")
     sp.add_argument("--out", required=True, help="the file to write: .pdf or .html")

@@ -34,6 +34,9 @@ class Column(BaseModel):
     max_length: int = 200
     future_ok: bool = False  # a date that may lie ahead (a due date); others cannot
     example: str = ""
+    # A file may leave the whole column out (stored values are then kept, never blanked); any
+    # other column, required or not, must be in the file even where its cells are blank.
+    may_be_left_out: bool = False
 
     @model_validator(mode="after")
     def _allowed_matches_type(self) -> Column:
@@ -87,7 +90,8 @@ SEX = ("female", "male", "other", "not_known")
 ETHNIC_GROUP = ("white", "mixed", "asian", "black", "chinese", "any_other", "not_known")
 GLOBAL_MAJORITY = ("mixed", "asian", "black", "chinese", "any_other")
 PRIMARY_NEED = (
-    "SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH", "NSA",
+    "SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "DS", "OTH",
+    "NSA",
 )  # fmt: skip
 PRIMARY_NEED_WORDS = {
     "SPLD": "Specific learning difficulty",
@@ -101,6 +105,7 @@ PRIMARY_NEED_WORDS = {
     "MSI": "Multi-sensory impairment",
     "PD": "Physical disability",
     "ASD": "Autistic spectrum disorder",
+    "DS": "Down syndrome",
     "OTH": "Other difficulty or disability",
     "NSA": "SEN support but no specialist assessment of type of need",
 }
@@ -142,10 +147,13 @@ def _date(
     )
 
 
-def _yes_no(name: str, description: str, required: bool = True, example: str = "no") -> Column:
+def _yes_no(
+    name: str, description: str, required: bool = True, example: str = "no",
+    may_be_left_out: bool = False,
+) -> Column:  # fmt: skip
     return Column(
         name=name, type=ColumnType.yes_no, required=required, example=example,
-        description=description + " yes or no.",
+        description=description + " yes or no.", may_be_left_out=may_be_left_out,
     )  # fmt: skip
 
 
@@ -214,8 +222,10 @@ DATASETS: tuple[Dataset, ...] = (
             _cat(
                 "assessment_outcome",
                 ("plan_issued", "not_issued", "withdrawn", "pending"),
-                "Outcome of the assessment (pending if not yet decided or not assessed).",
+                "Outcome of the assessment: pending if not yet decided; blank when the request "
+                "was not assessed (request_outcome not_assess or withdrawn).",
                 "plan_issued",
+                required=False,
             ),
             _date(
                 "plan_issued_date",
@@ -242,8 +252,10 @@ DATASETS: tuple[Dataset, ...] = (
             _NEED,
             _yes_no(
                 "waiting_support_offered",
-                "The family was offered information and support while waiting for the assessment.",
+                "The family was offered information and support while waiting for the assessment."
+                " The column may be left out of a file: the values already stored are kept.",
                 example="yes",
+                may_be_left_out=True,
             ),
         ),
     ),
@@ -290,19 +302,25 @@ DATASETS: tuple[Dataset, ...] = (
             _NEED,
             _yes_no(
                 "short_breaks",
-                "The child or young person receives short breaks provision.",
+                "The child or young person receives short breaks provision. The column may be "
+                "left out of a file: the values already stored are kept.",
                 example="yes",
+                may_be_left_out=True,
             ),
             _yes_no(
                 "annual_review_held",
-                "An annual review was held in the 12 months before the snapshot.",
+                "An annual review was held in the 12 months before the snapshot. The column "
+                "may be left out of a file: the values already stored are kept.",
                 example="yes",
+                may_be_left_out=True,
             ),
             _yes_no(
                 "cyp_involved_in_review",
-                "The child or young person was actively involved in that annual review.",
+                "The child or young person was actively involved in that annual review. The "
+                "column may be left out of a file: the values already stored are kept.",
                 required=False,
                 example="yes",
+                may_be_left_out=True,
             ),
         ),
     ),
@@ -551,6 +569,7 @@ DATASETS: tuple[Dataset, ...] = (
                 name="evidence",
                 type=ColumnType.text,
                 required=False,
+                may_be_left_out=True,
                 max_length=500,
                 example="Draft reviewed at CPCF meeting",
                 description="Short note of the evidence for the status.",
@@ -588,6 +607,7 @@ DATASETS: tuple[Dataset, ...] = (
                 name="breakdown",
                 type=ColumnType.text,
                 required=False,
+                may_be_left_out=True,
                 max_length=60,
                 example="",
                 description="Breakdown dimension, blank for the headline value.",
@@ -596,6 +616,7 @@ DATASETS: tuple[Dataset, ...] = (
                 name="breakdown_group",
                 type=ColumnType.text,
                 required=False,
+                may_be_left_out=True,
                 max_length=60,
                 example="",
                 description="Group within the breakdown, blank for the headline.",
@@ -604,6 +625,7 @@ DATASETS: tuple[Dataset, ...] = (
                 name="count",
                 type=ColumnType.number,
                 required=False,
+                may_be_left_out=True,
                 minimum=0,
                 example="1520",
                 description="The count, for count indicators.",
@@ -612,6 +634,7 @@ DATASETS: tuple[Dataset, ...] = (
                 name="numerator",
                 type=ColumnType.number,
                 required=False,
+                may_be_left_out=True,
                 minimum=0,
                 example="",
                 description="Numerator, for rate indicators.",
@@ -620,6 +643,7 @@ DATASETS: tuple[Dataset, ...] = (
                 name="denominator",
                 type=ColumnType.number,
                 required=False,
+                may_be_left_out=True,
                 minimum=0,
                 example="",
                 description="Denominator, for rate indicators.",

@@ -6,6 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +38,8 @@ class Settings(BaseSettings):
     registry: Path | None = None
     # load the synthetic demo data even though the registry in force is not the shipped one
     demo: bool = False
+    # The secret key that pseudonymises SEN2 returns (metrics.pseudonym); empty: no SEN2 import
+    pseudonym_key: SecretStr = SecretStr("")  # never shown in a repr or a log
     timezone: str = "Europe/London"
 
 

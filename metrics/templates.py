@@ -26,7 +26,8 @@ def dictionary_rows(ds: Dataset) -> list[dict[str, str]]:
     return [
         {
             "column": c.name,
-            "required": "required" if c.required else "optional",
+            "required": ("required" if c.required else "optional")
+            + (", the column may be left out" if c.may_be_left_out else ""),
             "type": c.type.value.replace("_", "/"),
             "allowed values": ", ".join(c.allowed_values),
             "example": c.example,

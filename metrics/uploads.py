@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from metrics import audit, datasets, ingest, summaries, templates
 from metrics.datasets import Dataset
 from metrics.db import store
+from metrics.ingest import left_out
 from metrics.ingest.preview import affected_indicators
 from metrics.ingest.preview import needed_datasets as _preview_reads
 from metrics.ingest.reader import UnreadableFile
@@ -419,7 +420,10 @@ def store_upload(
     with store.write_transaction(engine) as conn:
         if basis is not None and (changes := _changes_since(conn, basis, user)):
             raise PreviewOutOfDate(changes)
-        result = store.write_batch(conn, meta, checked.validation.rows)
+        rows = left_out.fill_from_database(
+            conn, checked.validation.rows, dataset_name, checked.validation.left_out
+        )
+        result = store.write_batch(conn, meta, rows)
         audit.record_in(
             conn, audit.UPLOAD, user,
             f"Stored “{meta.file_name}” ({datasets.get(dataset_name).title}) as batch "

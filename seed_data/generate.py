@@ -262,19 +262,20 @@ class Request:
 
 
 # Requests that did not end in a plan, by calendar year of receipt:
-# (request outcome, assessment outcome, went to mediation or tribunal).
+# (request outcome, assessment outcome, went to mediation or tribunal). A request that was not
+# assessed has no assessment outcome.
 OTHER_REQUESTS: dict[int, list[tuple[str, str, bool]]] = {
-    2019: [("not_assess", "pending", True), ("not_assess", "pending", False),
+    2019: [("not_assess", "", True), ("not_assess", "", False),
            ("assess", "not_issued", False)],
-    2020: [("not_assess", "pending", True), ("withdrawn", "pending", False)],
-    2021: [("not_assess", "pending", False), ("not_assess", "pending", False)],
-    2022: [("not_assess", "pending", True), ("assess", "withdrawn", False),
+    2020: [("not_assess", "", True), ("withdrawn", "", False)],
+    2021: [("not_assess", "", False), ("not_assess", "", False)],
+    2022: [("not_assess", "", True), ("assess", "withdrawn", False),
            ("assess", "not_issued", True)],
-    2023: [("withdrawn", "pending", False), ("assess", "not_issued", True)],
-    2024: [("assess", "not_issued", False), ("withdrawn", "pending", False)],
-    2025: [("not_assess", "pending", False), ("assess", "not_issued", False),
-           ("withdrawn", "pending", False)],
-    2026: [("not_assess", "pending", False), ("assess", "pending", False),
+    2023: [("withdrawn", "", False), ("assess", "not_issued", True)],
+    2024: [("assess", "not_issued", False), ("withdrawn", "", False)],
+    2025: [("not_assess", "", False), ("assess", "not_issued", False),
+           ("withdrawn", "", False)],
+    2026: [("not_assess", "", False), ("assess", "pending", False),
            ("assess", "pending", False), ("assess", "pending", False),
            ("pending", "pending", False), ("pending", "pending", False)],
 }  # fmt: skip
@@ -362,7 +363,7 @@ def other_requests(rng: random.Random, year: int) -> list[Request]:
     for outcome, assessment, tribunal in OTHER_REQUESTS.get(year, []):
         if outcome == "pending":
             received = random_day(rng, dt.date(2026, 11, 2), dt.date(2026, 11, 20))
-        elif year == TODAY.year and assessment == "pending":
+        elif year == TODAY.year and assessment in ("pending", ""):
             received = random_day(rng, dt.date(year, 7, 1), dt.date(year, 9, 30))
         else:
             received = random_day(rng, dt.date(year, 1, 10), dt.date(year, 9, 30))
@@ -399,7 +400,7 @@ def ehc_requests() -> tuple[list[Row], list[Request]]:
                 "request_received_date": fmt(r.received),
                 "request_decision_date": fmt(r.decided),
                 "request_outcome": r.outcome,
-                "assessment_outcome": r.assessment,
+                "assessment_outcome": r.assessment or None,
                 "plan_issued_date": fmt(r.issued),
                 "exception_20_weeks": yes_no(r.exception),
                 "mediation_or_tribunal": yes_no(r.tribunal),

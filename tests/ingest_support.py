@@ -23,7 +23,7 @@ FIRST = "\r\n".join([
     "A4,01/02/2024,10/03/2024,assess,plan_issued,01/08/2024,no,no,11,male,white,SEMH,no",
     "A5,01/03/2024,20/03/2024,assess,pending,,no,no,4,male,mixed,SLCN,yes",
     "A6,01/04/2024,20/04/2024,assess,pending,,no,no,14,female,white,MLD,no",
-    "A7,01/05/2024,20/05/2024,not_assess,pending,,no,no,8,male,white,ASD,no",
+    "A7,01/05/2024,20/05/2024,not_assess,,,no,no,8,male,white,ASD,no",
     "",
 ]).encode()  # fmt: skip
 

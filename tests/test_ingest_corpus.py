@@ -104,6 +104,16 @@ CASES = (
     Case("plan_before_request.csv", EHC, ((2, "plan_issued_date", "before its request"),)),
     Case("outcome_without_plan_date.csv", EHC, ((2, "plan_issued_date", "no plan issue date"),)),
     Case(
+        "assessment_outcome_when_not_assessed.csv",
+        EHC,
+        (
+            (2, "assessment_outcome", "not assessed"),
+            (3, "assessment_outcome", "blank, but the request was assessed"),
+        ),
+    ),
+    # the whole column left out: refused, naming the file's columns and the template's
+    Case("optional_column_left_out.csv", EHC, ((1, "plan_issued_date", "column is missing"),)),
+    Case(
         "duplicate_case_ref.csv",
         EHC,
         (

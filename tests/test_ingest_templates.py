@@ -100,7 +100,8 @@ def test_the_template_offers_the_allowed_values_and_keeps_text_as_text() -> None
         str(v.sqref): v.formula1 for v in ws.data_validations.dataValidation if v.type == "list"
     }
     # primary_need is column L
-    assert lists["L2:L1048576"] == '"SPLD,MLD,SLD,PMLD,SEMH,SLCN,HI,VI,MSI,PD,ASD,OTH,NSA"'
+    # the SEN2 need codes, Down syndrome (DS) among them since 2025
+    assert lists["L2:L1048576"] == '"SPLD,MLD,SLD,PMLD,SEMH,SLCN,HI,VI,MSI,PD,ASD,DS,OTH,NSA"'
     assert ws.column_dimensions["A"].number_format == "@"  # case_ref: 007 stays 007
     assert ws.column_dimensions["B"].number_format == "dd/mm/yyyy"  # request_received_date
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import app_pages, data, officers
+from dashboard import app_pages, data, officers, sen2_upload
 from dashboard import components as ui
 
 pressed = officers.store_press()  # before anything can stop the page: answered now or never
+sen2_pressed = sen2_upload.store_press()
 ui.require_role(app_pages.OFFICERS, "Uploading data")
 view = data.view()
 
@@ -17,7 +18,8 @@ ui.page_title(
     "Upload data",
     "Load a monthly, termly or annual update as a CSV or Excel file. The file is checked in "
     "full first: every problem is listed at once, with the spreadsheet row and how to fix it. "
-    "A file without problems shows what it would change before anything is stored.",
+    "A file without problems shows what it would change before anything is stored. The SEN2 "
+    "return your case management system exports for the DfE can be uploaded as it is.",
 )
 officers.upload_outcome()
 if not view.has_data:
@@ -37,6 +39,9 @@ st.header("3. Upload your file", anchor="file")
 file = officers.file_chooser()
 if file is None:
     st.markdown("Choose a file above: it is checked straight away, and nothing is stored yet.")
+    st.stop()
+if sen2_upload.is_sen2(file):  # recognised by its content: merged, never replacing a year
+    sen2_upload.flow(file, view, sen2_pressed)
     st.stop()
 sheet = officers.sheet_chooser(file)
 checked = officers.checked_file(dataset, file, sheet, view)

@@ -99,7 +99,9 @@ def record_rate(
         )
     out = pl.concat(parts, how="diagonal_relaxed").pipe(label_periods, indicator.period_type)
     if src.empty_note:
-        headline_empty = pl.col("breakdown").is_null() & (pl.col("denominator") == 0)
+        headline_empty = pl.col("denominator") == 0
+        if len(parts) > 1:  # only then is there a breakdown column
+            headline_empty = pl.col("breakdown").is_null() & headline_empty
         out = out.with_columns(note=pl.when(headline_empty).then(_fill_period(src.empty_note)))
     return out.pipe(with_rate)
 

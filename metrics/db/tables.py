@@ -159,3 +159,15 @@ computed_results = sa.Table(
     sa.Column("results", sa.LargeBinary, nullable=False),  # Arrow IPC, zstd
     sa.UniqueConstraint("data_key", "judged_on", name="uq_computed_results_key"),
 )
+
+# A fingerprint of the key that pseudonymises SEN2 returns (HMAC of a fixed label, never the
+# key), stored by the first import, so that an import with another key is refused: references
+# made with two keys would never match. One row; never updated.
+pseudonym_key = sa.Table(
+    "pseudonym_key",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+)

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from metrics import datasets
 from metrics.db import store
+from metrics.ingest import left_out
 from metrics.ingest.formulas import neutralise, neutralise_expr, neutralise_frame
 from metrics.ingest.preview import Preview, preview
 from metrics.ingest.reader import RawTable, UnreadableFile, read_upload, sheet_names
@@ -163,5 +164,6 @@ def ingest(
             if existing is not None:
                 report.already_loaded_batch = existing
                 return report
-        report.stored = store.write_batch(conn, meta, result.rows)
+        rows = left_out.fill_from_database(conn, result.rows, dataset, result.left_out)
+        report.stored = store.write_batch(conn, meta, rows)
     return report

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from metrics import compute
 from metrics.compute.frames import needed_columns
 from metrics.db import store
+from metrics.ingest import left_out
 from metrics.ingest.validate import Validation
 from metrics.registry import Indicator, Registry
 
@@ -132,7 +133,8 @@ def preview(
             for name in needed_datasets(indicators, dataset)
         }
         batches = store.read_batches(conn)
-    new_rows = validation.rows
+        # what a left-out column would hold once stored: the values stored now
+        new_rows = left_out.fill_from_database(conn, validation.rows, dataset, validation.left_out)
     periods = sorted(new_rows.get_column("period_key").drop_nulls().unique().to_list())
 
     stored = current[dataset]

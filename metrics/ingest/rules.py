@@ -51,9 +51,16 @@ def _ehc_requests() -> list[Rule]:
              "Set assessment_outcome to plan_issued, or clear the date."),
         Rule("assessment_outcome",
              c("request_outcome").is_in(["not_assess", "withdrawn"])
-             & (c("assessment_outcome") == "plan_issued"),
-             "A plan is recorded as issued although the request was not assessed.",
-             "Correct request_outcome or assessment_outcome."),
+             & c("assessment_outcome").is_not_null(),
+             "There is an assessment outcome, but the request was not assessed (request_outcome "
+             "is not_assess or withdrawn), so no assessment happened.",
+             "Leave assessment_outcome blank for a request that was not assessed, or correct "
+             "request_outcome."),
+        Rule("assessment_outcome",
+             (c("request_outcome") == "assess") & c("assessment_outcome").is_null(),
+             "This cell is blank, but the request was assessed.",
+             "Fill in the outcome of the assessment: plan_issued, not_issued, withdrawn, or "
+             "pending if it is not yet decided."),
     ]  # fmt: skip
 
 

@@ -46,6 +46,9 @@ class Validation:
     dataset: Dataset
     rows: pl.DataFrame  # typed dataset columns + row_number + period_key (non-blank rows)
     problems: pl.DataFrame  # PROBLEM_SCHEMA, sorted by row
+    # columns the file leaves out where the dataset allows it: blank in `rows`, and filled from
+    # the stored rows with the same key when stored (`metrics.ingest.left_out`)
+    left_out: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -131,13 +134,25 @@ def check_header(
             missing.remove(close[0])
         else:
             out.extra.append((i, raw))
+    columns = (
+        f"The file's columns: {', '.join(h.strip() for h in header if h.strip()) or 'none'}. "
+        f"The template's columns: {', '.join(expected)}."
+    )
     for name in missing:
         col = ds.column(name)
-        if col.required:  # after the columns that are there, in template order
-            out.problems.add(len(header) + expected.index(name), problem(
-                header_row, name, "", "A required column is missing.",
-                f"Add a column headed '{name}': {col.description}",
-            ))  # fmt: skip
+        if col.may_be_left_out:
+            continue
+        # after the columns that are there, in template order
+        what = (
+            "A required column is missing."
+            if col.required
+            else "This column is missing. Its cells may be blank, but the column must be in "
+            "the file, so that a column left out is never taken for blank cells."
+        )
+        out.problems.add(len(header) + expected.index(name), problem(
+            header_row, name, "", what,
+            f"Add a column headed '{name}': {col.description} {columns}",
+        ))  # fmt: skip
     return out
 
 
@@ -570,7 +585,8 @@ def validate(
     if problems.height == 0:
         problems = _unplaced(ds, rows, ds.column_names.index(ds.period_column))
     problems = problems.sort("row", _ORDER, nulls_last=False, maintain_order=True).drop(_ORDER)
-    return Validation(dataset=ds, rows=rows, problems=problems)
+    left_out = tuple(c.name for c in ds.columns if c.name not in head.positions)
+    return Validation(dataset=ds, rows=rows, problems=problems, left_out=left_out)
 
 
 def validate_upload(

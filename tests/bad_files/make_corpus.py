@@ -281,6 +281,27 @@ FILES: dict[str, Callable[[], bytes]] = {
         ]
     ),
     "outcome_without_plan_date.csv": lambda: utf8([EHC, ehc(plan_issued_date="")]),
+    # a request not assessed has no assessment, so no assessment outcome (row 2); an assessed
+    # one needs its outcome (row 3)
+    "assessment_outcome_when_not_assessed.csv": lambda: utf8(
+        [
+            EHC,
+            ehc(
+                "REQ-0001",
+                request_outcome="not_assess",
+                assessment_outcome="pending",
+                plan_issued_date="",
+            ),
+            ehc("REQ-0002", assessment_outcome="", plan_issued_date=""),
+        ]
+    ),
+    # plan_issued_date may be blank in a cell, but the column cannot be left out
+    "optional_column_left_out.csv": lambda: utf8(
+        [
+            [c for c in EHC if c != "plan_issued_date"],
+            [v for c, v in zip(EHC, ehc(), strict=True) if c != "plan_issued_date"],
+        ]
+    ),
     "duplicate_case_ref.csv": lambda: utf8(
         [
             EHC,
