@@ -6,6 +6,7 @@ import argparse
 import getpass
 import json
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -296,6 +297,9 @@ def cmd_import_official(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m metrics", description=__doc__)
     p.add_argument("--database", help="database URL (default: MEASURES_DATABASE_URL or SQLite)")
+    p.add_argument(
+        "--debug", action="store_true", help="show the full traceback when something fails"
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     def add_who(sp: argparse.ArgumentParser) -> None:
@@ -357,7 +361,33 @@ def main(argv: list[str] | None = None) -> int:
 
         os.environ["MEASURES_DATABASE_URL"] = args.database
         api.get_settings.cache_clear()
-    return int(args.func(args))
+    from metrics import operator_errors
+
+    operator_errors.mask_logs()
+    try:
+        return int(args.func(args))
+    except Exception as exc:
+        if args.debug:
+            raise
+        return explain_failure(exc, args.database or api.get_settings().database_url)
+
+
+def explain_failure(exc: Exception, database_url: str) -> int:
+    """Print what failed and how to fix it (no traceback) and give the exit status, 2."""
+    from metrics import operator_errors
+
+    found = operator_errors.classify(exc, database_url)
+    if found is None:
+        text = (
+            f"The command failed unexpectedly ({type(exc).__name__}: "
+            f"{operator_errors.mask(str(exc)).splitlines()[0] if str(exc) else 'no message'}). "
+            "This is probably a fault in the software, not in a setting: run it again with "
+            "--debug (before the command's name) to see the details, and report them."
+        )
+    else:
+        text = found.paragraph()
+    print(textwrap.fill(text, width=100), file=sys.stderr)
+    return operator_errors.EXIT_STATUS
 
 
 if __name__ == "__main__":
