@@ -161,8 +161,10 @@ def _database_failure(exc: BaseException, where: _Where, said: str) -> OperatorE
             "correct the name in MEASURES_DATABASE_URL; the dashboard then creates its tables.",
             said,
         )
-    if state in {"28P01", "28000"} or "password authentication failed" in text or (
-        "no password supplied" in text
+    if (
+        state in {"28P01", "28000"}
+        or "password authentication failed" in text
+        or ("no password supplied" in text)
     ):
         return OperatorError(
             "wrong_password",
@@ -197,14 +199,15 @@ def _database_failure(exc: BaseException, where: _Where, said: str) -> OperatorE
             f"`pg_isready -h {host} -p {port}`, and correct MEASURES_DATABASE_URL if needed.",
             said,
         )
-    if "no such table" in text or state == "42P01" or re.search(
-        r'relation ".*" does not exist', text
+    if (
+        "no such table" in text
+        or state == "42P01"
+        or re.search(r'relation ".*" does not exist', text)
     ):
         return OperatorError(
             "not_migrated",
             f"The database ({shown}) has not been set up for this version of the dashboard.",
-            "Its tables have not been created or brought up to date (the migrations have not "
-            "run).",
+            "Its tables have not been created or brought up to date (the migrations have not run).",
             "run `python -m metrics batches` once with the same MEASURES_DATABASE_URL (it applies "
             "the migrations), as a database user allowed to create tables.",
             said,
@@ -236,8 +239,10 @@ def _database_failure(exc: BaseException, where: _Where, said: str) -> OperatorE
             fix,
             said,
         )
-    if "database or disk is full" in text or "no space left on device" in text or (
-        state == "53100"
+    if (
+        "database or disk is full" in text
+        or "no space left on device" in text
+        or (state == "53100")
     ):
         return _disk_full(where, said)
     if where.dialect == "sqlite" and "unable to open database file" in text:
