@@ -294,6 +294,59 @@ def cmd_import_official(args: argparse.Namespace) -> int:
     return 0 if rep.ok else 1
 
 
+def _archive_refusal(err: Exception) -> int:
+    """An archive or target refused (`metrics.db.archive.ArchiveRefused`): say why, exit 2."""
+    from metrics import operator_errors
+
+    what = getattr(err, "message", str(err))
+    text = operator_errors.mask(f"{what} To fix it: {getattr(err, 'fix', '')}")
+    print(textwrap.fill(text, width=100), file=sys.stderr)
+    return operator_errors.EXIT_STATUS
+
+
+def cmd_export_db(args: argparse.Namespace) -> int:
+    """Write every table (but the results cache) to one portable archive."""
+    from metrics.db import archive
+
+    eng = api.engine(args.database)
+    try:
+        manifest = archive.export_archive(eng, Path(args.out))
+    except archive.ArchiveRefused as err:
+        return _archive_refusal(err)
+    data = manifest.to_dict() | {"out": args.out}
+    text = (
+        f"Wrote {manifest.total_rows} rows from {len(manifest.tables)} tables (schema revision "
+        f"{manifest.schema_revision}) to {args.out}. The archive holds pseudonymised records "
+        "about children: keep it as safe as the database."
+    )
+    _emit(data, args.format, text)
+    return 0
+
+
+def cmd_import_db(args: argparse.Namespace) -> int:
+    """Load an archive written by export-db into an empty database."""
+    from metrics.db import archive
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"There is no file at {path}.", file=sys.stderr)
+        return 2
+    try:
+        manifest = archive.verify(path)  # before the database is even opened
+        eng = api.engine(args.database)
+        archive.import_archive(eng, path, verified=manifest)
+    except archive.ArchiveRefused as err:
+        return _archive_refusal(err)
+    api.refresh_results(eng)
+    text = (
+        f"Imported {manifest.total_rows} rows into {len(manifest.tables)} tables (exported from "
+        f"{manifest.source_dialect} on {manifest.created_at}). Check it with "
+        "`python -m metrics batches` and `python -m metrics doctor`."
+    )
+    _emit(manifest.to_dict(), args.format, text)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m metrics", description=__doc__)
     p.add_argument("--database", help="database URL (default: MEASURES_DATABASE_URL or SQLite)")
@@ -351,6 +404,10 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--period", required=True, help="e.g. 2025-26, 2025/26, 2025, 2025-Q3")
     sp.add_argument("--out", required=True, help="the file to write: .pdf or .html")
     sp.add_argument("--threshold", type=int, help="suppress counts below this (default: 5)")
+    sp = add("export-db", cmd_export_db, "write every table to one portable archive (ZIP)")
+    sp.add_argument("--out", required=True, help="the archive file to write, e.g. measures.zip")
+    sp = add("import-db", cmd_import_db, "load an archive from export-db into an empty database")
+    sp.add_argument("file")
     return p
 
 
