@@ -347,6 +347,16 @@ def cmd_import_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Check the deployment: one line per check, OK / WARN / FAIL; exit status 1 on any FAIL."""
+    from metrics import doctor
+
+    lines = doctor.run(doctor.Context(settings=api.get_settings(), today=api.today()))
+    data = [{"check": x.check, "status": x.status, "message": x.message} for x in lines]
+    _emit(data, args.format, "\n".join(x.text() for x in lines))
+    return doctor.exit_status(lines)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m metrics", description=__doc__)
     p.add_argument("--database", help="database URL (default: MEASURES_DATABASE_URL or SQLite)")
@@ -404,6 +414,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--period", required=True, help="e.g. 2025-26, 2025/26, 2025, 2025-Q3")
     sp.add_argument("--out", required=True, help="the file to write: .pdf or .html")
     sp.add_argument("--threshold", type=int, help="suppress counts below this (default: 5)")
+    add("doctor", cmd_doctor, "check that this deployment is healthy (OK / WARN / FAIL)")
     sp = add("export-db", cmd_export_db, "write every table to one portable archive (ZIP)")
     sp.add_argument("--out", required=True, help="the archive file to write, e.g. measures.zip")
     sp = add("import-db", cmd_import_db, "load an archive from export-db into an empty database")

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     }
     # oidc mode: the provider's name under [auth] in secrets.toml; empty for keys in [auth] itself
     oidc_provider: str = ""
+    # header mode: the addresses (or networks, e.g. 10.0.0.0/24) of the authenticating proxy,
+    # comma separated; identity headers from any other address are refused
+    trusted_proxies: str = "127.0.0.1, ::1"
     max_upload_mb: int = 20
     timezone: str = "Europe/London"
 

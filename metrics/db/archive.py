@@ -21,6 +21,7 @@ import os
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -88,6 +89,7 @@ def archived_tables() -> list[sa.Table]:
 # ---------------------------------------------------------------------------------------------
 
 
+@cache
 def _scripts() -> ScriptDirectory:
     cfg = store.alembic_config(sa.create_engine("sqlite://"))
     return ScriptDirectory.from_config(cfg)
