@@ -1,5 +1,5 @@
 """The calm page shown when the dashboard cannot work: the database cannot be reached or used,
-the registry is invalid, or a required secret is missing.
+the registry is invalid, or a required secret is missing (oidc mode's, when someone signs in).
 
 Admins see what failed and how to fix it (`metrics.operator_errors`); everyone else sees that
 the dashboard is unavailable and to try again later. Nobody sees a stack trace, and every
@@ -52,7 +52,8 @@ def show(error: operator_errors.OperatorError) -> NoReturn:
     raise AssertionError("unreachable")  # st.stop raises; this keeps type checkers content
 
 
-def _oidc_secrets() -> None:
+def require_oidc_secrets() -> None:
+    """oidc mode, before `st.login`: the calm page if secrets.toml lacks what it needs."""
     settings = Settings()
     if settings.auth_mode != "oidc":
         return
@@ -62,20 +63,23 @@ def _oidc_secrets() -> None:
         section = None
     missing = rules.oidc_secret_problems(section, settings.oidc_provider)
     if missing:
-        raise operator_errors.MissingSecret(
+        err = operator_errors.MissingSecret(
             ", ".join(missing),
             "oidc mode signs people in with the council's identity provider, which needs these "
             "values in .streamlit/secrets.toml.",
             "copy deploy/secrets.example.toml to .streamlit/secrets.toml beside the app, fill "
-            "in the values from the app registration, and restart the app.",
+            "in the values from the app registration, and restart the app "
+            "(`python -m metrics doctor` checks it).",
         )
+        found = operator_errors.classify(err)
+        assert found is not None
+        show(found)
 
 
 def preflight() -> None:
-    """Before anything else: the sign-in secrets, the database (one round trip) and the
-    registry. A failure an operator can fix stops the run at the calm page."""
+    """Before anything else: the database (one round trip) and the registry. A failure an
+    operator can fix stops the run at the calm page."""
     try:
-        _oidc_secrets()
         with data.engine().connect() as conn:
             conn.execute(sa.text("SELECT 1"))
         data.registry()

@@ -300,7 +300,10 @@ def _archive_refusal(err: Exception) -> int:
 
     what = getattr(err, "message", str(err))
     text = operator_errors.mask(f"{what} To fix it: {getattr(err, 'fix', '')}")
-    print(textwrap.fill(text, width=100), file=sys.stderr)
+    print(
+        textwrap.fill(text, width=100, break_on_hyphens=False, break_long_words=False),
+        file=sys.stderr,
+    )
     return operator_errors.EXIT_STATUS
 
 
@@ -454,7 +457,10 @@ def explain_failure(exc: Exception, database_url: str) -> int:
         )
     else:
         text = found.paragraph()
-    print(textwrap.fill(text, width=100), file=sys.stderr)
+    print(
+        textwrap.fill(text, width=100, break_on_hyphens=False, break_long_words=False),
+        file=sys.stderr,
+    )
     return operator_errors.EXIT_STATUS
 
 

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from metrics import auth, operator_errors, registry
+from metrics.api import REFERENCE_DIR
 from metrics.db import archive, store
 from metrics.settings import PROJECT_ROOT, Settings
 
@@ -37,7 +38,7 @@ RELEASE_GRACE = dt.timedelta(days=60)
 OFFICIAL_DATASET = "official_values"
 PROVENANCE_FILES = (
     PROJECT_ROOT / "seed_data" / "official" / "PROVENANCE.md",
-    PROJECT_ROOT.parent / "shared" / "reference-data" / "PROVENANCE.md",
+    REFERENCE_DIR / "PROVENANCE.md",
 )
 
 
