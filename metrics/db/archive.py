@@ -318,7 +318,9 @@ def _check_empty(conn: Connection) -> None:
         if count:
             held[table.name] = count
     if held:
-        listed = ", ".join(f"{name} ({count} rows)" for name, count in held.items())
+        listed = ", ".join(
+            f"{name} ({count:,} row{'' if count == 1 else 's'})" for name, count in held.items()
+        )
         raise ArchiveRefused(
             "target_not_empty",
             f"The database to import into already holds data: {listed}.",
