@@ -130,8 +130,12 @@ def read_only(path: Path) -> Iterator[Path]:
 
 
 def migrate_ahead(url: str, revision: str = "0999") -> None:
-    """Make the database look migrated by a newer version of the dashboard."""
-    engine = store.ready_engine(url)
+    """Make the database look migrated by another version of the dashboard (a newer one, or an
+    older one's known revision); it is migrated first if it has no tables yet."""
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            store.migrate(engine)
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
     engine.dispose()
