@@ -18,9 +18,11 @@ import datetime as dt
 import hashlib
 import json
 import os
+import uuid
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
@@ -118,8 +120,20 @@ def current_revision(conn: Connection) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
+# The column types an archive carries faithfully; a table with any other type is refused at
+# export (tests/test_archive.py checks the whole schema), rather than written approximately.
+CARRIED = (sa.DateTime, sa.Date, sa.Time, sa.LargeBinary, sa.Float, sa.Numeric, sa.Integer,
+           sa.Boolean, sa.String, sa.JSON, sa.Uuid)  # fmt: skip
+
+
+def carried(column: sa.Column) -> bool:
+    return isinstance(column.type, CARRIED)
+
+
 def _encoder(column: sa.Column) -> Callable[[Any], Any]:
     kind = column.type
+    if not carried(column):
+        raise TypeError(f"{column.table.name}.{column.name}: the archive cannot carry {kind!r}")
     if isinstance(kind, sa.DateTime):
 
         def when(v: Any) -> Any:
@@ -130,26 +144,37 @@ def _encoder(column: sa.Column) -> Callable[[Any], Any]:
             return moment.astimezone(dt.UTC).isoformat()
 
         return when
-    if isinstance(kind, sa.Date):
+    if isinstance(kind, sa.Date | sa.Time):
         return lambda v: None if v is None else v.isoformat()
     if isinstance(kind, sa.LargeBinary):
         return lambda v: None if v is None else base64.b64encode(bytes(v)).decode("ascii")
-    return lambda v: v
+    if isinstance(kind, sa.Numeric) and not isinstance(kind, sa.Float):
+        return lambda v: None if v is None else str(v)  # a Decimal, exactly
+    if isinstance(kind, sa.Uuid):
+        return lambda v: None if v is None else str(v)
+    return _same
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _decoder(column: sa.Column) -> Callable[[Any], Any]:
+    """JSON value -> Python value; numbers, text, booleans and JSON come back as they are."""
     kind = column.type
     if isinstance(kind, sa.DateTime):
         return lambda v: None if v is None else dt.datetime.fromisoformat(v)
     if isinstance(kind, sa.Date):
         return lambda v: None if v is None else dt.date.fromisoformat(v)
+    if isinstance(kind, sa.Time):
+        return lambda v: None if v is None else dt.time.fromisoformat(v)
     if isinstance(kind, sa.LargeBinary):
         return lambda v: None if v is None else base64.b64decode(v, validate=True)
-    if isinstance(kind, sa.Integer):
-        return lambda v: None if v is None else int(v)
-    if isinstance(kind, sa.Float):
-        return lambda v: None if v is None else float(v)
-    return lambda v: v
+    if isinstance(kind, sa.Numeric) and not isinstance(kind, sa.Float):
+        return lambda v: None if v is None else Decimal(v)
+    if isinstance(kind, sa.Uuid):
+        return lambda v: None if v is None else uuid.UUID(v)
+    return _same
 
 
 def _member(name: str) -> str:
@@ -162,17 +187,22 @@ def _member(name: str) -> str:
 
 
 def _write_table(conn: Connection, table: sa.Table, out: IO[bytes]) -> tuple[int, str]:
-    encoders = [_encoder(c) for c in table.columns]
+    encoders = [(i, _encoder(c)) for i, c in enumerate(table.columns)]
+    encoders = [(i, enc) for i, enc in encoders if enc is not _same]  # only the columns to convert
     digest = hashlib.sha256()
     rows = 0
     query = sa.select(*table.columns).order_by(*table.primary_key.columns)
     result = conn.execution_options(stream_results=True, yield_per=CHUNK).execute(query)
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+    def encoded(row: Sequence[Any]) -> str:
+        values = list(row)
+        for i, enc in encoders:
+            values[i] = enc(values[i])
+        return dumps(values)
+
     for part in result.partitions(CHUNK):
-        lines = "".join(
-            json.dumps([enc(v) for enc, v in zip(encoders, row, strict=True)], ensure_ascii=False)
-            + "\n"
-            for row in part
-        ).encode("utf-8")
+        lines = "".join(encoded(row) + "\n" for row in part).encode("utf-8")
         digest.update(lines)
         out.write(lines)
         rows += len(part)
@@ -349,6 +379,46 @@ def _reset_sequences(conn: Connection) -> None:
         )
 
 
+def _to_driver(column: sa.Column, dialect: sa.Dialect) -> Callable[[Any], Any] | None:
+    """JSON value -> what the driver is handed for this column: decoded, then through the
+    column type's own bind processing, exactly as SQLAlchemy would store it; None when the
+    JSON value is already that."""
+    decode = _decoder(column)
+    bind = column.type.dialect_impl(dialect).bind_processor(dialect)
+    if bind is None:
+        return None if decode is _same else decode
+    return lambda v: bind(decode(v))
+
+
+def _insert_table(
+    conn: Connection, table: sa.Table, entry: TableEntry, lines: Iterator[bytes]
+) -> None:
+    """Insert an archived table's rows, a chunk at a time, straight through the driver
+    (SQLAlchemy's per-row parameter handling costs more than the database's own work)."""
+    dialect = conn.dialect
+    convert = [(i, _to_driver(table.c[c], dialect)) for i, c in enumerate(entry.columns)]
+    convert = [(i, f) for i, f in convert if f is not None]
+    prep = dialect.identifier_preparer
+    names = ", ".join(prep.quote(c) for c in entry.columns)
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {prep.format_table(table)} ({names}) "
+        f"VALUES ({', '.join(mark for _ in entry.columns)})"
+    )
+    loads = json.JSONDecoder().decode
+    chunk: list[list[Any]] = []
+    for line in lines:
+        values = loads(line.decode("utf-8"))
+        for i, f in convert:
+            values[i] = f(values[i])
+        chunk.append(values)
+        if len(chunk) >= CHUNK:
+            conn.exec_driver_sql(sql, [tuple(v) for v in chunk])
+            chunk = []
+    if chunk:
+        conn.exec_driver_sql(sql, [tuple(v) for v in chunk])
+
+
 def import_archive(engine: Engine, path: Path, verified: Manifest | None = None) -> Manifest:
     """Load an archive into an empty database (SQLite or PostgreSQL) migrated to this version.
 
@@ -371,18 +441,6 @@ def import_archive(engine: Engine, path: Path, verified: Manifest | None = None)
         for name in LEFT_OUT:
             conn.execute(metadata.tables[name].delete())  # a cache of the empty database
         for entry in manifest.tables:  # in the order written: parents before children
-            table = by_name[entry.name]
-            decoders = [_decoder(table.c[c]) for c in entry.columns]
-            chunk: list[dict[str, Any]] = []
-            for line in _lines(zf, entry):
-                values = json.loads(line)
-                chunk.append(
-                    {c: dec(v) for c, dec, v in zip(entry.columns, decoders, values, strict=True)}
-                )
-                if len(chunk) >= CHUNK:
-                    conn.execute(table.insert(), chunk)
-                    chunk = []
-            if chunk:
-                conn.execute(table.insert(), chunk)
+            _insert_table(conn, by_name[entry.name], entry, _lines(zf, entry))
         _reset_sequences(conn)
     return manifest
