@@ -202,3 +202,22 @@ def test_passwords_are_masked_in_text_and_in_logs() -> None:
     assert SECRET not in written.getvalue()
     assert "could not connect to postgresql://u:***@h/d" in written.getvalue()
     assert "RuntimeError: failed on postgresql://u:***@h/d" in written.getvalue()
+
+
+def test_a_database_whose_tables_were_never_created(tmp_path: Path) -> None:
+    # a real SQLite file with no tables, read as if it had them
+    url = f"sqlite:///{tmp_path / 'never-migrated.sqlite3'}"
+    engine = sa.create_engine(url)
+    with pytest.raises(sa.exc.OperationalError) as raised, engine.connect() as conn:
+        store.read_batches(conn)
+    engine.dispose()
+    found = operator_errors.classify(raised.value, url)
+
+    assert found is not None and found.kind == "not_migrated"
+    assert found.paragraph().startswith(
+        f"The database ({url}) has not been set up for this version of the dashboard."
+    )
+    assert "run `python -m metrics batches` once with the same MEASURES_DATABASE_URL" in (
+        found.paragraph()
+    )
+    assert "(It said: no such table: batches)" in found.paragraph()
