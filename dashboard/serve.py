@@ -1,5 +1,6 @@
 """The server entry point: the app script (`app.py`) as an ASGI app with the security headers,
-and the local mode's refusal to listen beyond this computer.
+header mode's trusted proxy check (`dashboard/trusted_proxy.py`), the readiness address `/ready`
+for load balancers, and the local mode's refusal to listen beyond this computer.
 
 Three ways to start it, each checking the address before serving anything:
 - `python -m dashboard.serve --server.address 127.0.0.1 --server.port 8501` (`make run`):
