@@ -311,9 +311,13 @@ def cmd_export_db(args: argparse.Namespace) -> int:
     """Write every table (but the results cache) to one portable archive."""
     from metrics.db import archive
 
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        print(f"There is no folder {out.parent} to write the archive in.", file=sys.stderr)
+        return 2
     eng = api.engine(args.database)
     try:
-        manifest = archive.export_archive(eng, Path(args.out))
+        manifest = archive.export_archive(eng, out)
     except archive.ArchiveRefused as err:
         return _archive_refusal(err)
     data = manifest.to_dict() | {"out": args.out}

@@ -209,8 +209,7 @@ def _write_table(conn: Connection, table: sa.Table, out: IO[bytes]) -> tuple[int
     return rows, digest.hexdigest()
 
 
-def export_archive(engine: Engine, out: Path) -> Manifest:
-    """Write every table (but the cache) to `out`, from one consistent view of the database."""
+def _export(engine: Engine, out: Path) -> Manifest:
     partial = out.with_name(out.name + ".partial")
     entries: list[TableEntry] = []
     options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
@@ -236,6 +235,16 @@ def export_archive(engine: Engine, out: Path) -> Manifest:
             zf.writestr(MANIFEST, json.dumps(manifest.to_dict(), indent=2))
     os.replace(partial, out)  # a reader never sees half an archive
     return manifest
+
+
+def export_archive(engine: Engine, out: Path) -> Manifest:
+    """Write every table (but the cache) to `out`, from one consistent view of the database;
+    if it fails, no file is left behind."""
+    try:
+        return _export(engine, out)
+    except BaseException:
+        out.with_name(out.name + ".partial").unlink(missing_ok=True)
+        raise
 
 
 # ---------------------------------------------------------------------------------------------
