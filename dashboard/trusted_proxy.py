@@ -69,9 +69,11 @@ class TrustedProxy:
         self.app = app
         self.recorder = recorder or record_refusal
         self._last_audit: dict[str, float] = {}
+        # read once, when the server starts: not on every request (each page load makes dozens)
+        self.settings = Settings()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        settings = Settings()
+        settings = self.settings
         if scope["type"] not in ("http", "websocket") or settings.auth_mode != "header":
             await self.app(scope, receive, send)
             return
@@ -79,7 +81,7 @@ class TrustedProxy:
         address = client[0] if client else ""
         headers = [(k.decode("latin-1").lower(), v) for k, v in scope.get("headers", [])]
         if auth.is_trusted_proxy(address, settings):
-            _forwarded(scope, headers)
+            _forwarded(scope, headers, settings)
             await self.app(scope, receive, send)
             return
         configured = configured_headers()
@@ -115,7 +117,7 @@ class TrustedProxy:
             _LOG.exception("could not record a refused identity header in the audit log")
 
 
-def _forwarded(scope: Scope, headers: list[tuple[str, bytes]]) -> None:
+def _forwarded(scope: Scope, headers: list[tuple[str, bytes]], settings: Settings) -> None:
     """What uvicorn's proxy-header handling does, for a trusted proxy's request only."""
     values = dict(headers)
     proto = values.get("x-forwarded-proto", b"").decode("latin-1").strip().lower()
@@ -125,6 +127,6 @@ def _forwarded(scope: Scope, headers: list[tuple[str, bytes]]) -> None:
     hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
     # the nearest hop that is not itself a trusted proxy is the browser
     for hop in reversed(hops):
-        if not auth.is_trusted_proxy(hop):
+        if not auth.is_trusted_proxy(hop, settings):
             scope["client"] = (hop, 0)
             break
