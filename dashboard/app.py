@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import app_pages, auth, components, data, page_style, publication
+from dashboard import app_pages, auth, components, data, page_style, publication, unavailable
 
 st.set_page_config(
     page_title=app_pages.APP_NAME,
@@ -21,6 +21,8 @@ st.set_page_config(
     initial_sidebar_state=400,
 )
 page_style.apply()  # a visible keyboard focus ring on every page, before anything can stop
+# the database, the registry and the sign-in secrets usable, or a calm page saying so
+unavailable.preflight()
 
 # Nobody gets past here without a role: sign-in (or local mode's banner), recorded in the audit.
 person = auth.gate()
@@ -48,4 +50,4 @@ components.sidebar_footer(registry)
 auth.sidebar_identity(person)
 # before the page: the data layer reads the switch (and the address, ?publication=1)
 publication.sidebar_switch()
-page.run()
+unavailable.run(page)  # page.run(), ending at the calm page if the database fails on the way

@@ -118,6 +118,9 @@ def _sign_in_screen(settings: Settings) -> None:
             "with access may see it. Sign in with your council account to continue."
         )
         if st.button(SIGN_IN_LABEL, type="primary", icon=":material/login:"):
+            from dashboard import unavailable
+
+            unavailable.require_oidc_secrets()  # a calm page, not st.login's error, if missing
             st.login(settings.oidc_provider or None)
     else:
         st.error(

@@ -1,5 +1,6 @@
 """The server entry point: the app script (`app.py`) as an ASGI app with the security headers,
-and the local mode's refusal to listen beyond this computer.
+header mode's trusted proxy check (`dashboard/trusted_proxy.py`), the readiness address `/ready`
+for load balancers, and the local mode's refusal to listen beyond this computer.
 
 Three ways to start it, each checking the address before serving anything:
 - `python -m dashboard.serve --server.address 127.0.0.1 --server.port 8501` (`make run`):
@@ -12,6 +13,9 @@ Three ways to start it, each checking the address before serving anything:
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
+import os
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -20,10 +24,15 @@ from typing import Any
 
 import streamlit as st
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
 from streamlit import config
 
 from dashboard.security_headers import SecurityHeaders
-from metrics import auth
+from dashboard.trusted_proxy import TrustedProxy
+from metrics import auth, doctor, operator_errors
+from metrics.settings import Settings
 
 APP_SCRIPT = Path(__file__).with_name("app.py")
 
@@ -33,10 +42,47 @@ async def _refuse_unsafe_address(_app: st.App) -> AsyncIterator[None]:
     # streamlit run or uvicorn: the config (command line, file, environment) is loaded by now,
     # and nothing is served until this returns
     auth.check_local_bind(config.get_option("server.address"))
+    _mask_logs()
     yield
 
 
-app = st.App(APP_SCRIPT, middleware=[Middleware(SecurityHeaders)], lifespan=_refuse_unsafe_address)
+READY_TIMEOUT_SECONDS = 5.0
+
+
+def _mask_logs() -> None:
+    """Passwords masked in everything the app logs (Streamlit's loggers and the root's)."""
+    for name in ("", "streamlit"):
+        operator_errors.mask_logs(logging.getLogger(name))
+
+
+async def ready(_request: Request) -> PlainTextResponse:
+    """Readiness for a load balancer: 200 when the database answers at this version's schema,
+    503 when it does not. No data in the reply (Streamlit's /_stcore/health says the process
+    is up; this says it can serve pages)."""
+    try:
+        up = await asyncio.wait_for(
+            asyncio.to_thread(doctor.database_ready, Settings().database_url),
+            READY_TIMEOUT_SECONDS,
+        )
+    except TimeoutError:
+        up = False
+    if up:
+        return PlainTextResponse("ready", headers={"Cache-Control": "no-store"})
+    return PlainTextResponse("not ready", status_code=503, headers={"Cache-Control": "no-store"})
+
+
+if Settings().auth_mode == "header":
+    # The trusted proxy check needs the address a request really came from: uvicorn must not
+    # replace it from X-Forwarded-For; TrustedProxy does that itself, for trusted proxies only.
+    os.environ["FORWARDED_ALLOW_IPS"] = ""
+
+app = st.App(
+    APP_SCRIPT,
+    routes=[Route("/ready", ready)],
+    # TrustedProxy first: a refused request never reaches anything else
+    middleware=[Middleware(TrustedProxy), Middleware(SecurityHeaders)],
+    lifespan=_refuse_unsafe_address,
+)
 
 
 def parse(argv: Sequence[str]) -> dict[str, Any]:

@@ -147,3 +147,89 @@ def local_client_allowed(client_ip: str | None, settings: Settings | None = None
     if settings.auth_mode != "local" or settings.local_allow_remote or client_ip is None:
         return True
     return is_loopback(client_ip)
+
+
+# ---------------------------------------------------------------------------------------------
+# Header mode: identity headers are believed only from the proxy
+# ---------------------------------------------------------------------------------------------
+
+# The headers authenticating proxies use to name someone (README, "Behind an authenticating
+# proxy"); the names Streamlit is configured to copy (server.trustedUserHeaders) are added to them.
+IDENTITY_HEADERS = frozenset(
+    {
+        "x-forwarded-email",
+        "x-forwarded-groups",
+        "x-forwarded-user",
+        "x-forwarded-preferred-username",
+        "remote-user",
+    }
+)
+IDENTITY_HEADER_PREFIXES = ("x-auth-request-",)
+
+
+def trusted_networks(
+    settings: Settings | None = None,
+) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """MEASURES_TRUSTED_PROXIES as networks (an address is a network of one); a value that is
+    neither is reported by `trusted_proxy_problems` and trusts nothing."""
+    settings = settings or Settings()
+    networks = []
+    for part in settings.trusted_proxies.split(","):
+        try:
+            networks.append(ipaddress.ip_network(part.strip(), strict=False))
+        except ValueError:
+            continue
+    return networks
+
+
+def trusted_proxy_problems(settings: Settings | None = None) -> list[str]:
+    """Entries of MEASURES_TRUSTED_PROXIES that are not an IP address or network."""
+    settings = settings or Settings()
+    bad = []
+    for part in settings.trusted_proxies.split(","):
+        try:
+            ipaddress.ip_network(part.strip(), strict=False)
+        except ValueError:
+            bad.append(part.strip() or "(empty)")
+    return bad
+
+
+def is_trusted_proxy(address: str | None, settings: Settings | None = None) -> bool:
+    """Whether a request from `address` may carry identity headers (header mode)."""
+    if not address:
+        return False
+    try:
+        ip = ipaddress.ip_address(address.strip("[]"))
+    except ValueError:
+        return False  # a unix socket or a name: only addresses can be listed
+    return any(ip in net for net in trusted_networks(settings))
+
+
+def is_identity_header(name: str, configured: frozenset[str] = frozenset()) -> bool:
+    lowered = name.lower()
+    return (
+        lowered in IDENTITY_HEADERS
+        or lowered in configured
+        or lowered.startswith(IDENTITY_HEADER_PREFIXES)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# oidc mode: the secrets Streamlit's st.login needs
+# ---------------------------------------------------------------------------------------------
+
+OIDC_AUTH_KEYS = ("redirect_uri", "cookie_secret")
+OIDC_PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
+
+
+def oidc_secret_problems(
+    auth_section: Mapping[str, object] | None, provider: str = ""
+) -> list[str]:
+    """The [auth] keys of secrets.toml that oidc mode needs and that are missing or empty."""
+    section = dict(auth_section or {})
+    where = f"[auth.{provider}]" if provider else "[auth]"
+    inner = section.get(provider) if provider else section
+    inner = dict(inner) if isinstance(inner, Mapping) else {}
+    missing = [f"[auth] {k}" for k in OIDC_AUTH_KEYS if not str(section.get(k) or "").strip()]
+    missing += [f"{where} {k}" for k in OIDC_PROVIDER_KEYS if not str(inner.get(k) or "").strip()]
+    return missing

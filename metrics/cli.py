@@ -6,6 +6,7 @@ import argparse
 import getpass
 import json
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -405,9 +406,82 @@ def cmd_import_sen2(args: argparse.Namespace) -> int:
     return 0 if checked.ok else 1
 
 
+def _archive_refusal(err: Exception) -> int:
+    """An archive or target refused (`metrics.db.archive.ArchiveRefused`): say why, exit 2."""
+    from metrics import operator_errors
+
+    what = getattr(err, "message", str(err))
+    text = operator_errors.mask(f"{what} To fix it: {getattr(err, 'fix', '')}")
+    print(
+        textwrap.fill(text, width=100, break_on_hyphens=False, break_long_words=False),
+        file=sys.stderr,
+    )
+    return operator_errors.EXIT_STATUS
+
+
+def cmd_export_db(args: argparse.Namespace) -> int:
+    """Write every table (but the results cache) to one portable archive."""
+    from metrics.db import archive
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        print(f"There is no folder {out.parent} to write the archive in.", file=sys.stderr)
+        return 2
+    eng = api.engine(args.database)
+    try:
+        manifest = archive.export_archive(eng, out)
+    except archive.ArchiveRefused as err:
+        return _archive_refusal(err)
+    data = manifest.to_dict() | {"out": args.out}
+    text = (
+        f"Wrote {manifest.total_rows} rows from {len(manifest.tables)} tables (schema revision "
+        f"{manifest.schema_revision}) to {args.out}. The archive holds pseudonymised records "
+        "about children: keep it as safe as the database."
+    )
+    _emit(data, args.format, text)
+    return 0
+
+
+def cmd_import_db(args: argparse.Namespace) -> int:
+    """Load an archive written by export-db into an empty database."""
+    from metrics.db import archive
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"There is no file at {path}.", file=sys.stderr)
+        return 2
+    try:
+        manifest = archive.verify(path)  # before the database is even opened
+        eng = api.engine(args.database)
+        archive.import_archive(eng, path, verified=manifest)
+    except archive.ArchiveRefused as err:
+        return _archive_refusal(err)
+    api.refresh_results(eng)
+    text = (
+        f"Imported {manifest.total_rows} rows into {len(manifest.tables)} tables (exported from "
+        f"{manifest.source_dialect} on {manifest.created_at}). Check it with "
+        "`python -m metrics batches` and `python -m metrics doctor`."
+    )
+    _emit(manifest.to_dict(), args.format, text)
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Check the deployment: one line per check, OK / WARN / FAIL; exit status 1 on any FAIL."""
+    from metrics import doctor
+
+    lines = doctor.run(doctor.Context(settings=api.get_settings(), today=api.today()))
+    data = [{"check": x.check, "status": x.status, "message": x.message} for x in lines]
+    _emit(data, args.format, "\n".join(x.text() for x in lines))
+    return doctor.exit_status(lines)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m metrics", description=__doc__)
     p.add_argument("--database", help="database URL (default: MEASURES_DATABASE_URL or SQLite)")
+    p.add_argument(
+        "--debug", action="store_true", help="show the full traceback when something fails"
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     def add_who(sp: argparse.ArgumentParser) -> None:
@@ -473,6 +547,11 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--period", required=True, help="e.g. 2025-26, 2025/26, 2025, 2025-Q3")
     sp.add_argument("--out", required=True, help="the file to write: .pdf or .html")
     sp.add_argument("--threshold", type=int, help="suppress counts below this (default: 5)")
+    add("doctor", cmd_doctor, "check that this deployment is healthy (OK / WARN / FAIL)")
+    sp = add("export-db", cmd_export_db, "write every table to one portable archive (ZIP)")
+    sp.add_argument("--out", required=True, help="the archive file to write, e.g. measures.zip")
+    sp = add("import-db", cmd_import_db, "load an archive from export-db into an empty database")
+    sp.add_argument("file")
     return p
 
 
@@ -483,7 +562,36 @@ def main(argv: list[str] | None = None) -> int:
 
         os.environ["MEASURES_DATABASE_URL"] = args.database
         api.get_settings.cache_clear()
-    return int(args.func(args))
+    from metrics import operator_errors
+
+    operator_errors.mask_logs()
+    try:
+        return int(args.func(args))
+    except Exception as exc:
+        if args.debug:
+            raise
+        return explain_failure(exc, args.database or api.get_settings().database_url)
+
+
+def explain_failure(exc: Exception, database_url: str) -> int:
+    """Print what failed and how to fix it (no traceback) and give the exit status, 2."""
+    from metrics import operator_errors
+
+    found = operator_errors.classify(exc, database_url)
+    if found is None:
+        text = (
+            f"The command failed unexpectedly ({type(exc).__name__}: "
+            f"{operator_errors.mask(str(exc)).splitlines()[0] if str(exc) else 'no message'}). "
+            "This is probably a fault in the software, not in a setting: run it again with "
+            "--debug (before the command's name) to see the details, and report them."
+        )
+    else:
+        text = found.paragraph()
+    print(
+        textwrap.fill(text, width=100, break_on_hyphens=False, break_long_words=False),
+        file=sys.stderr,
+    )
+    return operator_errors.EXIT_STATUS
 
 
 if __name__ == "__main__":

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     }
     # oidc mode: the provider's name under [auth] in secrets.toml; empty for keys in [auth] itself
     oidc_provider: str = ""
+    # header mode: the addresses (or networks, e.g. 10.0.0.0/24) of the authenticating proxy,
+    # comma separated; identity headers from any other address are refused
+    trusted_proxies: str = "127.0.0.1, ::1"
     max_upload_mb: int = 20
     # the area's indicator registry (a TOML file); empty: the registry shipped with the project
     registry: Path | None = None
