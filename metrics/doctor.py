@@ -23,8 +23,7 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
-from metrics import auth, operator_errors, registry
-from metrics.api import REFERENCE_DIR
+from metrics import auth, official_sources, operator_errors, pseudonym, registry
 from metrics.db import archive, store
 from metrics.settings import PROJECT_ROOT, Settings
 
@@ -36,10 +35,6 @@ DISK_WARN_BYTES = 2 * 1024**3
 # How long after its expected date a release may be missing before we warn.
 RELEASE_GRACE = dt.timedelta(days=60)
 OFFICIAL_DATASET = "official_values"
-PROVENANCE_FILES = (
-    PROJECT_ROOT / "seed_data" / "official" / "PROVENANCE.md",
-    REFERENCE_DIR / "PROVENANCE.md",
-)
 
 
 @dataclass
@@ -202,24 +197,6 @@ def check_sign_in(ctx: Context) -> Result:
     )
 
 
-def _release_dates(text: str) -> tuple[dt.date | None, dt.date | None]:
-    """(last release, next expected release) from a provenance file, read tolerantly: an
-    explicit 'next release: 2026-06-25' line, else a year after '(released June 2025)'."""
-    explicit = re.search(r"(?i)next[ _-]*(?:expected[ _-]*)?release\W+(\d{4}-\d{2}-\d{2})", text)
-    released = None
-    for month, year in re.findall(r"(?i)released\s+([A-Za-z]+)\s+(\d{4})", text):
-        try:
-            day = dt.datetime.strptime(f"1 {month} {year}", "%d %B %Y").date()
-        except ValueError:
-            continue
-        released = max(released, day) if released else day
-    if explicit:
-        return released, dt.date.fromisoformat(explicit.group(1))
-    if released is not None:
-        return released, released.replace(year=released.year + 1)
-    return None, None
-
-
 def check_official_data(ctx: Context) -> Result:
     """How old the official statistics are, against the next release expected."""
     if ctx.sqlite_path is not None and not ctx.sqlite_path.is_file():
@@ -239,21 +216,21 @@ def check_official_data(ctx: Context) -> Result:
         )
     last = official.get_column("uploaded_at").max()
     assert isinstance(last, dt.datetime)
-    files = ", ".join(sorted(set(official.get_column("file_name").to_list())))
-    provenance = next((p for p in PROVENANCE_FILES if p.is_file()), None)
-    released, expected = (None, None)
-    if provenance is not None:
-        released, expected = _release_dates(provenance.read_text(encoding="utf-8"))
+    names = sorted(set(official.get_column("file_name").to_list()))
+    files = ", ".join(names)
+    # when each file's next release is due: seed_data/official/sources.toml
+    shipped = [s for s in official_sources.catalogue().files if s.name in names]
     said = f"official statistics imported {last.date():%d/%m/%Y} ({files})"
-    if expected is None:
+    if not shipped:
         return OK, f"{said}; no release date was found to compare them with."
+    first = min(shipped, key=lambda s: s.next_release_due)
+    expected = first.next_release_due
     if ctx.today > expected + RELEASE_GRACE:
         return WARN, (
-            f"{said}, from the release of {released:%B %Y}; the next release was expected "
+            f"{said}, from the release of {first.published}; the next release was expected "
             f"around {expected:%B %Y}: download it and import it with "
-            "`python -m metrics import-official FILE`."
-            if released
-            else f"{said}; the next release was expected around {expected:%B %Y}."
+            "`python -m metrics import-official FILE|FOLDER|URL` "
+            "(`python -m metrics official-sources` says where it is published)."
         )
     return OK, f"{said}; the next release is expected around {expected:%B %Y}."
 
@@ -272,11 +249,21 @@ def check_free_disk(ctx: Context) -> Result:
     return OK, words + "."
 
 
+def check_pseudonym_key(ctx: Context) -> Result:
+    """Set, and the same key the SEN2 returns already stored were imported with."""
+    if ctx.sqlite_path is not None and not ctx.sqlite_path.is_file():
+        return FAIL, "cannot be compared, since there is no database (see the database line)."
+    try:
+        return pseudonym.key_check(ctx.engine, ctx.settings.pseudonym_key.get_secret_value())
+    except Exception:
+        return FAIL, "cannot be compared, since the database cannot be read (see its line)."
+
+
 CHECKS: list[tuple[str, Callable[[Context], Result]]] = [
     ("database", check_database),
     ("registry", check_registry),
     ("sign-in", check_sign_in),
-    # the pseudonym key's check goes here: ("pseudonym key", lambda c: key_check(c.engine)),
+    ("pseudonym key", check_pseudonym_key),
     ("official data", check_official_data),
     ("free disk", check_free_disk),
 ]

@@ -96,9 +96,10 @@ DIFFERS = (
 )
 
 
-def key_check(engine: Engine) -> tuple[str, str]:
-    """For `doctor`: ("OK" | "WARN" | "FAIL", one line) about the pseudonym key."""
-    key = key_from_settings()
+def key_check(engine: Engine, key: str | None = None) -> tuple[str, str]:
+    """For `doctor`: ("OK" | "WARN" | "FAIL", one line) about the pseudonym key (the one set
+    now, or `key`)."""
+    key = key_from_settings() if key is None else key.strip()
     with engine.connect() as conn:
         stored = pseudonym_store.fingerprint(conn)
     if not key:

@@ -37,19 +37,25 @@ def check(url: str, tmp_path: Path, today: dt.date = dt.date(2025, 9, 1), **sett
     return {line.check: (line.status, line.message) for line in doctor.run(ctx)}
 
 
+KEY = "a-test-key-that-is-long-enough-0123456789abcdef"
+
+
 def test_a_healthy_deployment(seeded_url: str, tmp_path: Path) -> None:
-    lines = check(seeded_url, tmp_path)
+    lines = check(seeded_url, tmp_path, pseudonym_key=KEY)
 
     assert {name: status for name, (status, _) in lines.items()} == {
-        "database": "OK", "registry": "OK", "sign-in": "OK", "official data": "OK",
-        "free disk": "OK",
+        "database": "OK", "registry": "OK", "sign-in": "OK", "pseudonym key": "OK",
+        "official data": "OK", "free disk": "OK",
     }  # fmt: skip
+    assert lines["pseudonym key"][1] == (
+        "MEASURES_PSEUDONYM_KEY is set; no SEN2 return has been imported yet."
+    )
     head = archive.head_revision()
     assert lines["database"][1] == (
         f"{seeded_url} is reachable and migrated to this version (schema {head})."
     )
     assert lines["registry"][1] == "the indicator registry is sound (37 indicators)."
-    # PROVENANCE.md: the EES release of June 2025, so the next is expected in June 2026
+    # seed_data/official/sources.toml: the EES release of June 2025, the next due by 30 June 2026
     assert lines["official data"][1].endswith(
         "(caseload.csv, lait_send_measures_all_las.csv, timeliness_20_week.csv); the next "
         "release is expected around June 2026."
@@ -59,7 +65,7 @@ def test_a_healthy_deployment(seeded_url: str, tmp_path: Path) -> None:
 def test_official_data_overdue_once_the_next_release_is_out(
     seeded_url: str, tmp_path: Path
 ) -> None:
-    # two months' grace after June 2026; by September the new release should be in
+    # two months' grace after 30 June 2026; by September the new release should be in
     assert check(seeded_url, tmp_path, dt.date(2026, 7, 15))["official data"][0] == "OK"
     status, message = check(seeded_url, tmp_path, dt.date(2026, 9, 1))["official data"]
     assert status == "WARN"
@@ -73,8 +79,9 @@ def test_the_command_on_an_empty_database(run: Run) -> None:
 
     assert code == 0  # warnings only
     lines = out.splitlines()
-    assert [line.split()[0] for line in lines] == ["OK", "OK", "OK", "WARN", "OK"]
-    assert lines[3] == (
+    # no pseudonym key set (no SEN2 return can be imported yet), no official statistics
+    assert [line.split()[0] for line in lines] == ["OK", "OK", "OK", "WARN", "WARN", "OK"]
+    assert lines[4] == (
         "WARN  official data: no official statistics are stored, so no England or regional "
         "comparators are shown: import the DfE files with `python -m metrics import-official "
         "FILE`."
@@ -99,7 +106,7 @@ def test_a_broken_deployment(
 
     assert code == 1
     lines = out.splitlines()
-    assert [line.split()[0] for line in lines] == ["FAIL", "FAIL", "FAIL", "FAIL", "OK"]
+    assert [line.split()[0] for line in lines] == ["FAIL", "FAIL", "FAIL", "FAIL", "FAIL", "OK"]
     assert lines[0].startswith("FAIL  database: The database server at 127.0.0.1:")
     assert lines[1].startswith("FAIL  registry: the indicator registry has 2 problem(s)")
     assert lines[2] == (
@@ -175,11 +182,16 @@ def test_a_missing_sqlite_file_is_not_created(tmp_path: Path) -> None:
     assert not path.exists()
 
 
-def test_release_dates_read_tolerantly() -> None:
-    assert doctor._release_dates("Next release: 2026-06-25\n(released June 2025)") == (
-        dt.date(2025, 6, 1), dt.date(2026, 6, 25),
-    )  # fmt: skip
-    assert doctor._release_dates("reporting year 2025 (released June 2025), ...") == (
-        dt.date(2025, 6, 1), dt.date(2026, 6, 1),
-    )  # fmt: skip
-    assert doctor._release_dates("no dates here") == (None, None)
+def test_a_changed_pseudonym_key_fails(seeded_url: str, tmp_path: Path) -> None:
+    from metrics import pseudonym
+    from metrics.db import pseudonym_store
+
+    engine = store.engine_for(seeded_url)
+    with engine.begin() as conn:  # as the first SEN2 import under KEY leaves it
+        pseudonym_store.record(conn, pseudonym.fingerprint(KEY.encode()), "test")
+
+    assert check(seeded_url, tmp_path, pseudonym_key=KEY)["pseudonym key"][0] == "OK"
+    status, message = check(seeded_url, tmp_path, pseudonym_key=KEY[::-1])["pseudonym key"]
+    assert status == "FAIL"
+    assert "differs from the key the stored SEN2 returns were imported with" in message
+    assert KEY not in message and KEY[::-1] not in message
