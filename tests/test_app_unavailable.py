@@ -29,7 +29,6 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import auth as app_auth
 from dashboard import unavailable
-from metrics import api, registry
 
 
 @pytest.fixture(name="dashboard")
@@ -125,12 +124,8 @@ def test_a_database_migrated_by_a_newer_version(dashboard: Any, tmp_path: Path) 
 def test_a_registry_with_an_error(
     dashboard: Any, seeded_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(registry, "REGISTRY_PATH", broken_registry(tmp_path))
-    api.registry.cache_clear()
-    try:
-        at = dashboard(seeded_url).run()
-    finally:
-        api.registry.cache_clear()
+    monkeypatch.setenv("MEASURES_REGISTRY", str(broken_registry(tmp_path)))
+    at = dashboard(seeded_url).run()
 
     calm(at)
     assert advice(at).startswith("The indicator registry (indicators.toml) has 2 problem(s)")

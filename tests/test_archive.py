@@ -115,7 +115,9 @@ def test_sqlite_to_postgresql_and_back_loses_nothing(
     assert cli_on(area, "export-db", "--out", str(first), capsys=capsys)[0] == 0
     code, out, err = cli_on(postgres_url, "import-db", str(first), capsys=capsys)
     assert (code, err) == (0, "")
-    assert out.startswith(f"Imported {sum(map(len, before.values()))} rows into 15 tables")
+    assert out.startswith(
+        f"Imported {sum(map(len, before.values()))} rows into {len(before)} tables"
+    )
     assert normalised(postgres_url) == before
 
     assert cli_on(postgres_url, "export-db", "--out", str(second), capsys=capsys)[0] == 0

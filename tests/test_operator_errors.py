@@ -25,7 +25,7 @@ from failure_support import (
 )
 from sqlalchemy.engine import Engine
 
-from metrics import api, cli, operator_errors, registry
+from metrics import api, cli, operator_errors
 from metrics.db import store
 
 Run = Callable[..., tuple[int, str, str]]
@@ -142,12 +142,8 @@ def test_a_full_disk_stores_nothing(tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_a_registry_with_an_error(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(registry, "REGISTRY_PATH", broken_registry(tmp_path))
-    api.registry.cache_clear()
-    try:
-        code, out, err = run("compute")
-    finally:
-        api.registry.cache_clear()
+    monkeypatch.setenv("MEASURES_REGISTRY", str(broken_registry(tmp_path)))
+    code, out, err = run("compute")
 
     assert code == 2 and out == ""
     text = one_paragraph(err)
