@@ -137,7 +137,7 @@ def problems(m: Mapping) -> list[str]:
         return [f"There is no dataset called '{m.dataset}'."]
     if m.dataset in datasets.OFFICIAL_DATASETS:
         return ["Official statistics are imported as published (import-official), not mapped."]
-    out: list[str] = []
+    out: list[str] = [] if m.name.strip() else ["Give the mapping a name."]
     ours = set(ds.column_names)
     header = set(m.header)
     for name in [*m.columns, *m.values, *m.constants]:
@@ -534,3 +534,43 @@ def suggest(dataset: str, table: RawTable, name: str = "") -> Mapping:
         name=name or "new mapping", dataset=dataset, header=tuple(table.header), columns=columns,
         values={k: v for k, v in values.items() if v},
     )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# What the Upload page asks before offering to map a file
+# ---------------------------------------------------------------------------------------------
+
+
+def read_for_mapping(content: bytes, file_name: str, sheet: str | None = None) -> RawTable | None:
+    """The file's table as a mapping reads it; None if it cannot be read at all (checking it
+    then says why)."""
+    from metrics.ingest.reader import UnreadableFile, read_upload
+
+    try:
+        return prepared(read_upload(content, file_name, sheet))
+    except UnreadableFile:
+        return None
+
+
+def fits_template(dataset: str, header: list[str]) -> bool:
+    """The file has every required column of the template (by name), so needs no mapping."""
+    names = {normalise_name(h) for h in header}
+    return all(c.name in names for c in datasets.get(dataset).columns if c.required)
+
+
+def question_columns(table: RawTable) -> list[str]:
+    """The columns whose answers read as our agreement scale (a survey's questions)."""
+    answer = datasets.get(SURVEY_DATASET).column("response")
+    found = []
+    for h in table.header:
+        if not h.strip() or privacy.identifier_kind(h):
+            continue
+        values = distinct_values(table, h, limit=20)
+        if values and all(suggest_code(answer, v) for v in values):
+            found.append(h)
+    return found
+
+
+def suggest_question_code(column: str) -> str:
+    """A question code from a question's words: 'Staff understand SEND' -> staff_understand_send."""
+    return normalise_name(column.rsplit(" - ", 1)[-1])[:60]

@@ -151,3 +151,30 @@ def store_month(
     """Store the month's figure as one batch (superseding the month if held), audited."""
     assert result.ok and result.checked is not None
     return uploads.store_upload(engine, DATASET, result.checked, user=user, role=role, basis=basis)
+
+
+def needs_month(content: bytes) -> bool:
+    """The export does not say which dates it covers, so the month must be chosen."""
+    try:
+        views = analytics.read_export(content)
+    except UnreadableFile:
+        return False
+    return views.start is None or views.end is None
+
+
+def recent_months(today: dt.date, count: int = 36) -> list[str]:
+    """The months to choose from, newest first: this month and the `count` - 1 before it."""
+    year, month = today.year, today.month
+    out = []
+    for _ in range(count):
+        out.append(f"{year}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return out
+
+
+def as_checked(result: AnalyticsCheck) -> uploads.Checked:
+    """The result as the Upload page's checked file (its problems, when it has any)."""
+    if result.checked is not None and result.problems.height == 0:
+        return result.checked
+    report = uploads.ingest.IngestReport(DATASET, result.file_name, "", 0, result.problems)
+    return uploads.Checked(report, None)
