@@ -47,8 +47,13 @@ def main(argv: list[str] | None = None) -> None:
         env = {**os.environ, "MEASURES_DATABASE_URL": url, "MEASURES_MAX_UPLOAD_MB": "1000"}
         ingest = [sys.executable, "-m", "metrics", "ingest", "ehc_requests", str(args.file),
                   "--dry-run"]  # fmt: skip
-        subprocess.run([sys.executable, "-m", "metrics", "batches"], cwd=ROOT, env=env,
-                       capture_output=True, check=True)  # fmt: skip  (migrates the database)
+        subprocess.run(
+            [sys.executable, "-m", "metrics", "batches"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            check=True,
+        )  # fmt: skip  (migrates the database)
         bare = [sys.executable, "-c", READ_CSV, str(args.file)]
         read_csv, dry_run = [], []
         for _ in range(args.runs):
