@@ -463,21 +463,8 @@ def validate(
         r.lookup_plan(cells_frame, ds.period_type if r.name == ds.period_column else None)
         for r in by_cell
     ]
-    by_row = [(r, k) for r in reads.values() if not r.by_distinct_cell
-              for k, c in enumerate(r.checks) if c.possible is not None]  # fmt: skip
-    could = (
-        cells_frame.lazy()
-        .select(_clean(r.source).alias(r.name) for r in {r.name: r for r, _ in by_row}.values())
-        .select(r.checks[k].possible.alias(f"{r.name}|{k}") for r, k in by_row)  # type: ignore[union-attr]
-    )
-    *lookups, possible = pl.collect_all([*plans, could])
-    for r, lookup in zip(by_cell, lookups, strict=True):
+    for r, lookup in zip(by_cell, pl.collect_all(plans), strict=True):
         r.lookup = lookup
-    cannot_fail = (
-        {name for name, value in possible.row(0, named=True).items() if not value}
-        if by_row
-        else set()
-    )
 
     # 2. Every row: the cells as written (for problems) and the typed values.
     def typed_column(c: Column) -> pl.Expr:
@@ -504,6 +491,20 @@ def validate(
         .collect()
     )
     lf = work.lazy()
+
+    # Which checks of the text columns any cell could fail (their cleaned cells are in the
+    # frame now), each test once (the privacy checks share one): a check no cell can fail then
+    # costs nothing more.
+    by_row = {(r.name, k): (r, f"{r.name}|{c.possible}") for r in reads.values()
+              if r.col.type is ColumnType.text for k, c in enumerate(r.checks)
+              if c.possible is not None}  # fmt: skip
+    tests = {key: r.checks[k].possible for (_, k), (r, key) in by_row.items()}
+    answers = (
+        lf.select(test.alias(key) for key, test in tests.items()).collect().row(0, named=True)  # type: ignore[union-attr]
+        if tests
+        else {}
+    )
+    cannot_fail = {f"{name}|{k}" for (name, k), (_, key) in by_row.items() if not answers[key]}
 
     # 3. The problems, left to right within each row.
     frames: list[pl.LazyFrame] = []
