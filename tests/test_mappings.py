@@ -101,6 +101,49 @@ def test_forms_export_becomes_one_row_per_answer(engine) -> None:
     ]
 
 
+def test_one_surveys_upload_does_not_replace_anothers(engine) -> None:
+    """Both surveys ask wider_workforce_awareness in 2025-26, of different respondents."""
+    store_file(engine, "surveymonkey_parent_carers.csv", shipped(SURVEYMONKEY))
+    store_file(engine, "forms_young_people.xlsx", shipped(FORMS))
+    rows = survey_rows(engine)
+    assert len(rows) == 7 + 5
+    groups = {(group, question) for _, group, question, _ in rows}
+    assert ("parent_carer", "wider_workforce_awareness") in groups
+    assert ("young_person", "wider_workforce_awareness") in groups
+    # the same survey again replaces its own answers only
+    checked = store_file(engine, "surveymonkey_parent_carers.csv", shipped(SURVEYMONKEY))
+    assert checked.report.periods == [
+        "iag_offer_good|parent_carer|2025-26", "wider_workforce_awareness|parent_carer|2025-26",
+    ]  # fmt: skip
+    assert len(survey_rows(engine)) == 7 + 5
+
+
+def test_stored_survey_keys_gain_their_question_and_group(db_url) -> None:
+    """Migration 0010 re-keys survey rows stored by year alone."""
+    from alembic import command
+
+    engine = store.engine_for(db_url)
+    cfg = store.alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0008")
+    now = dt.datetime(2026, 1, 10, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO batches (id, dataset, uploaded_by, uploaded_at, file_name, sha256, "
+            "row_count, periods, status, status_changed_at, status_changed_by, note) VALUES "
+            "(1, 'survey_responses', 'Ann', :t, 's.csv', 'x', 1, '[\"2025-26\"]', 'active', :t, "
+            "'Ann', '')"), {"t": now})  # fmt: skip
+        conn.execute(sa.text(
+            "INSERT INTO data_survey_responses (batch_id, row_number, period_key, response_ref, "
+            "response_date, respondent_group, question, response) VALUES (1, 2, '2025-26', "
+            "'S1', '2025-11-20', 'parent_carer', 'iag_offer_good', 'agree')"))  # fmt: skip
+    store.migrate(engine)
+    with engine.connect() as conn:
+        key = conn.execute(sa.text("SELECT period_key FROM data_survey_responses")).scalar()
+    assert key == "iag_offer_good|parent_carer|2025-26"
+
+
 def test_nothing_identifying_reaches_the_database(engine) -> None:
     store_file(engine, "surveymonkey_parent_carers.csv", shipped(SURVEYMONKEY))
     store_file(engine, "forms_young_people.xlsx", shipped(FORMS))

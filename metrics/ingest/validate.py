@@ -487,7 +487,12 @@ def validate(
             *(_clean(f"c{i}").alias(f"__c{i}") for i, _ in head.extra),
             *(_clean(f"c{i}").alias(f"__c{i}") for i in head.unnamed),
         )
-        .with_columns(period_key.alias("period_key"))
+        .with_columns(
+            # e.g. a survey's question and respondent group before its year
+            pl.concat_str([*map(pl.col, ds.period_key_columns), period_key], separator="|").alias(
+                "period_key"
+            )
+        )
         .collect()
     )
     lf = work.lazy()
