@@ -146,7 +146,7 @@ def check_file(
         sha256=digest,
         rows_read=result.rows.height,
         problems=result.problems,
-        periods=sorted(result.rows.get_column("period_key").drop_nulls().unique().to_list()),
+        periods=result.periods,
         read_as=table.describe(),
         mapping=mapping.name if mapping is not None else "",
         dropped=applied.dropped if applied is not None else [],

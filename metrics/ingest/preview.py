@@ -133,7 +133,7 @@ def preview(
         }
         batches = store.read_batches(conn)
     new_rows = validation.rows
-    periods = sorted(new_rows.get_column("period_key").drop_nulls().unique().to_list())
+    periods = validation.periods
 
     stored = current[dataset]
     replaced = stored.filter(pl.col("period_key").is_in(periods))

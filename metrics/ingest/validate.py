@@ -47,10 +47,20 @@ class Validation:
     dataset: Dataset
     rows: pl.DataFrame  # typed dataset columns + row_number + period_key (non-blank rows)
     problems: pl.DataFrame  # PROBLEM_SCHEMA, sorted by row
+    # the distinct period keys of the rows, when worked out already (from the period column's
+    # distinct cells, far fewer than the rows)
+    known_periods: list[str] | None = None
 
     @property
     def ok(self) -> bool:
         return self.problems.height == 0
+
+    @property
+    def periods(self) -> list[str]:
+        """The distinct period keys of the rows, sorted."""
+        if self.known_periods is not None:
+            return self.known_periods
+        return sorted(self.rows.get_column("period_key").drop_nulls().unique().to_list())
 
 
 def normalise_name(name: str) -> str:
@@ -611,7 +621,14 @@ def validate(
     if problems.height == 0:
         problems = _unplaced(ds, rows, ds.column_names.index(ds.period_column))
     problems = problems.sort("row", _ORDER, nulls_last=False, maintain_order=True).drop(_ORDER)
-    return Validation(dataset=ds, rows=rows, problems=problems)
+    known = None
+    if (
+        ds.period_type is not None and not ds.period_key_columns
+        and period_read is not None and period_read.lookup is not None
+    ):  # fmt: skip
+        # every distinct cell of the period column is in the lookup, and only those
+        known = period_read.lookup.get_column("_period").drop_nulls().unique().sort().to_list()
+    return Validation(dataset=ds, rows=rows, problems=problems, known_periods=known)
 
 
 def validate_upload(
