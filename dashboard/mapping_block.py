@@ -31,9 +31,9 @@ def _table(file: UploadedFile, sheet: str | None) -> RawTable | None:
 def mapping_for(
     dataset_name: str, file: UploadedFile, sheet: str | None
 ) -> mappings.Mapping | None:
-    """The mapping to read the file through: None when it has the template's columns (or cannot
-    be read: checking it says why); a recognised saved mapping; or, while the officer maps the
-    file's columns, nothing more of the page."""
+    """The mapping to read the file through: a saved mapping its columns are recognised by;
+    otherwise None, and for a file without the template's columns, the offer to map them once
+    (the file is then checked as it is, so its problems show too)."""
     table = _table(file, sheet)
     if table is None or mappings.fits_template(dataset_name, table.header):
         return None
@@ -50,7 +50,7 @@ def mapping_for(
         )
         return found.mapping
     map_columns(dataset_name, table)
-    st.stop()
+    return None
 
 
 def _choose(label: str, options: list[str], suggested: str | None, key: str) -> str:
@@ -82,11 +82,20 @@ def map_columns(dataset_name: str, table: RawTable) -> None:
     st.header("Map this file's columns", anchor="map")
     st.warning(
         f"⚠ The columns of this file do not match the template of {ds.title}. If it is an "
-        "export from another system, map its columns once: save the mapping with a name, and "
-        "the next file with the same columns is read through it automatically. Mapped values "
-        "go through every check a template upload does.",
+        "export from another system, map its columns once below: save the mapping with a name, "
+        "and the next file with the same columns is read through it automatically. Mapped "
+        "values go through every check a template upload does. If it is the template with a "
+        "mistake, the problems are listed after this.",
         icon=":material/swap_horiz:",
     )
+    names = {mappings.normalise_name(h) for h in table.header}
+    matched = sum(c.name in names for c in ds.columns)
+    with st.expander("Map the columns", expanded=matched * 2 < len(ds.columns)):
+        _mapping_form(dataset_name, table)
+
+
+def _mapping_form(dataset_name: str, table: RawTable) -> None:
+    ds = datasets.get(dataset_name)
     draft = mappings.suggest(dataset_name, table)
     usable = [h for h in table.header if h.strip() and not privacy.identifier_kind(h)]
     left_out = [h for h in table.header if privacy.identifier_kind(h)]
