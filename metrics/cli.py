@@ -154,7 +154,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             f"(periods {', '.join(rep.periods)}); {rep.stored.rows_superseded} earlier rows "
             "superseded."
         )
-    data = _report_dict(rep) | {"preview": preview.to_dict() if preview else None}
+    if mapping is not None:
+        text = f"Read through the mapping “{mapping.name}”.\n" + text
+    data = _report_dict(rep) | {
+        "preview": preview.to_dict() if preview else None, "mapping": rep.mapping or None,
+    }  # fmt: skip
     _emit(data, args.format, text)
     return 0 if rep.ok else 1
 

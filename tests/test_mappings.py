@@ -257,6 +257,7 @@ def test_mappings_at_the_command_line(run, engine, tmp_path) -> None:
         "--mapping", "Shared by a neighbour",
     )  # fmt: skip
     assert code == 0 and "Stored 3 rows as batch 1" in out
+    assert "Read through the mapping “Shared by a neighbour”." in out
     code, _, err = run("ingest", "survey_responses", str(FILES / "send_tool_requests.csv"),
                        "--mapping", "Shared by a neighbour")  # fmt: skip
     assert code == 2 and "reads files as ehc_requests" in err
