@@ -22,6 +22,7 @@ from dashboard.components import (
 )
 from metrics import uploads
 from metrics.ingest import Preview
+from metrics.mappings import Mapping
 from metrics.registry import Registry
 
 
@@ -161,10 +162,12 @@ def sheet_chooser(file: UploadedFile) -> str | None:
 
 
 def checked_file(
-    dataset_name: str, file: UploadedFile, sheet: str | None, view: data.View
-) -> uploads.Checked:
-    """Read and validate the file, once per file, dataset and sheet, showing progress."""
-    key = (dataset_name, file.file_id, sheet)
+    dataset_name: str, file: UploadedFile, sheet: str | None, view: data.View,
+    mapping: Mapping | None = None,
+) -> uploads.Checked:  # fmt: skip
+    """Read and validate the file (through a saved mapping, if given), once per file, dataset,
+    sheet and mapping, showing progress."""
+    key = (dataset_name, file.file_id, sheet, mapping)
     saved = st.session_state.get(_CHECKED)
     if saved is not None and saved[0] == key:
         return saved[1]
@@ -172,7 +175,7 @@ def checked_file(
         st.markdown("Reading every row and checking every cell against the template.")
         checked = uploads.check(
             dataset_name, file.getvalue(), file.name, view.registry, today=view.snap.today,
-            sheet=sheet,
+            sheet=sheet, mapping=mapping,
         )  # fmt: skip
         found = checked.report.problems.height
         progress.update(

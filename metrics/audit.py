@@ -29,6 +29,7 @@ ROLL_BACK = "roll_back"
 COMMENTARY = "commentary"
 TARGET_CHANGE = "target_change"
 MEETING_DATE = "meeting_date"
+MAPPING = "mapping"
 ACTIONS = AUDIT_ACTIONS
 # An icon plus words for each kind of event, so the list never rests on colour.
 ACTION_WORDS = {
@@ -40,6 +41,7 @@ ACTION_WORDS = {
     COMMENTARY: "✎ Commentary saved",
     TARGET_CHANGE: "◎ Target changed",
     MEETING_DATE: "▦ Board meeting date recorded",
+    MAPPING: "⇆ Column mapping saved",
 }
 MAX_DETAIL = 2_000  # characters: a sentence, not a copy of the data
 MAX_WHO = 200

@@ -114,10 +114,24 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(err.args[0], file=sys.stderr)
         return 2
     reg = targets.effective_registry(eng)
+    mapping = None
+    if args.mapping:
+        from metrics import mappings
+
+        try:
+            mapping = mappings.find(eng, args.mapping).mapping
+        except mappings.MappingError as err:
+            print(err, file=sys.stderr)
+            return 2
+        if mapping.dataset != args.dataset:
+            print(f"The mapping “{mapping.name}” reads files as {mapping.dataset}, not "
+                  f"{args.dataset}.", file=sys.stderr)  # fmt: skip
+            return 2
     # the dashboard's own path: check, then store the batch and its audit event in one go
     checked = uploads.check(
-        args.dataset, path.read_bytes(), path.name, reg, today=api.today(), sheet=args.sheet
-    )
+        args.dataset, path.read_bytes(), path.name, reg, today=api.today(), sheet=args.sheet,
+        mapping=mapping,
+    )  # fmt: skip
     rep, preview = checked.report, None
     if checked.ok and args.dry_run:
         preview = uploads.preview(eng, reg, args.dataset, checked, today=api.today())
@@ -141,7 +155,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             f"(periods {', '.join(rep.periods)}); {rep.stored.rows_superseded} earlier rows "
             "superseded."
         )
-    data = _report_dict(rep) | {"preview": preview.to_dict() if preview else None}
+    if mapping is not None:
+        text = f"Read through the mapping “{mapping.name}”.\n" + text
+    data = _report_dict(rep) | {
+        "preview": preview.to_dict() if preview else None, "mapping": rep.mapping or None,
+    }  # fmt: skip
     _emit(data, args.format, text)
     return 0 if rep.ok else 1
 
@@ -476,6 +494,91 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return doctor.exit_status(lines)
 
 
+def cmd_import_analytics(args: argparse.Namespace) -> int:
+    """Load one month of Local Offer visits from a GA4 or Universal Analytics export."""
+    from metrics import web_analytics
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"There is no file at {path}.", file=sys.stderr)
+        return 2
+    eng = api.engine(args.database)
+    reg = targets.effective_registry(eng)
+    result = web_analytics.check(
+        path.read_bytes(), path.name, reg, today=api.today(), period=args.period,
+        indicator=args.indicator,
+    )  # fmt: skip
+    data: dict[str, Any] = {
+        "file": path.name, "ok": result.ok, "source": result.source,
+        "indicator": result.indicator, "period": result.period, "views": result.total,
+        "pages": result.pages, "problems": result.problems.to_dicts(), "preview": None,
+        "batch_id": None, "rows_superseded": 0,
+    }  # fmt: skip
+    if not result.ok:
+        text = (
+            f"{result.problems.height} problem(s) found in {path.name}; nothing was stored.\n"
+            + summary.problems_text(result.problems)
+        )
+        _emit(data, args.format, text)
+        return 1
+    if args.dry_run:
+        preview = web_analytics.preview(eng, reg, result, today=api.today())
+        data["preview"] = preview.to_dict()
+        text = (
+            f"{web_analytics.summary(result)} Dry run: nothing was stored.\n"
+            + summary.preview_text(preview)
+        )
+    else:
+        stored = web_analytics.store_month(eng, result, user=args.who)
+        api.refresh_results(eng)
+        data |= {"batch_id": stored.batch_id, "rows_superseded": stored.rows_superseded}
+        text = (
+            f"{web_analytics.summary(result)} Stored as batch {stored.batch_id}"
+            + ("; it replaces the figure held for that month." if stored.rows_superseded
+               else ".")
+        )  # fmt: skip
+    _emit(data, args.format, text)
+    return 0
+
+
+def cmd_mappings(args: argparse.Namespace) -> int:
+    """List the saved and shipped column mappings; export one as TOML, or import one."""
+    from metrics import mappings
+
+    eng = api.engine(args.database)
+    if args.action == "list":
+        frame = mappings.listing(eng)
+        _emit(frame.to_dicts(), args.format,
+              _table(frame) if frame.height else "No mappings yet.")  # fmt: skip
+        return 0
+    if not args.target:
+        needs = "a mapping name" if args.action == "export" else "a TOML file"
+        print(f"mappings {args.action} needs {needs}.", file=sys.stderr)
+        return 2
+    try:
+        if args.action == "export":
+            text = mappings.to_toml(mappings.find(eng, args.target).mapping)
+            if args.out:
+                Path(args.out).write_text(text, encoding="utf-8")
+                print(f"Wrote {args.out}")
+            else:
+                sys.stdout.write(text)
+            return 0
+        path = Path(args.target)
+        if not path.is_file():
+            print(f"There is no file at {path}.", file=sys.stderr)
+            return 2
+        mapping = mappings.from_toml(path.read_text(encoding="utf-8"))
+        version = mappings.save(eng, mapping, args.who)
+    except mappings.MappingError as err:
+        print("The mapping cannot be used:\n" + "\n".join(f"  - {p}" for p in err.problems),
+              file=sys.stderr)  # fmt: skip
+        return 1
+    _emit({"name": mapping.name, "version": version}, args.format,
+          f"Saved the mapping “{mapping.name}” as version {version}.")  # fmt: skip
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m metrics", description=__doc__)
     p.add_argument("--database", help="database URL (default: MEASURES_DATABASE_URL or SQLite)")
@@ -508,6 +611,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument(
         "--dry-run", action="store_true", help="validate and preview the changes; store nothing"
     )
+    sp.add_argument("--mapping", help="read the file through this saved column mapping")
     add_who(sp)
     sp = add("compute", cmd_compute, "compute indicators from the stored data")
     sp.add_argument("--indicator")
@@ -542,6 +646,20 @@ def parser() -> argparse.ArgumentParser:
     sp = add("import-sen2", cmd_import_sen2, "import a SEN2 return (XML), pseudonymised")
     sp.add_argument("file")
     sp.add_argument("--dry-run", action="store_true", help="check and preview; store nothing")
+    add_who(sp)
+    sp = add(
+        "import-analytics", cmd_import_analytics,
+        "load a month of Local Offer visits from a GA4 or Universal Analytics pages export",
+    )  # fmt: skip
+    sp.add_argument("file")
+    sp.add_argument("--period", help="the month, yyyy-mm, when the file does not give its dates")
+    sp.add_argument("--indicator", help="the measure it feeds (default: the registry's)")
+    sp.add_argument("--dry-run", action="store_true", help="check and preview; store nothing")
+    add_who(sp)
+    sp = add("mappings", cmd_mappings, "list, export or import saved column mappings")
+    sp.add_argument("action", nargs="?", choices=["list", "export", "import"], default="list")
+    sp.add_argument("target", nargs="?", help="export: the mapping's name; import: a TOML file")
+    sp.add_argument("--out", help="export: write to this file")
     add_who(sp)
     sp = add("boardpack", cmd_boardpack, "write the board pack (PDF or HTML) for a period")
     sp.add_argument("--period", required=True, help="e.g. 2025-26, 2025/26, 2025, 2025-Q3")

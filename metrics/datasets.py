@@ -65,11 +65,16 @@ class Dataset(BaseModel):
     period_type: PeriodType | None = None  # None: the period column holds labels already
     # Columns that together identify a row inside one upload.
     key: tuple[str, ...] = ()
+    # Columns whose values go in front of the period in the key a re-upload supersedes by, so
+    # that a file replaces only its own values' rows in its periods (one survey's answers do
+    # not replace another survey's, of other questions or other respondents, in the same year).
+    period_key_columns: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _references_exist(self) -> Dataset:
         names = [c.name for c in self.columns]
-        missing = [n for n in (self.period_column, *self.key) if n not in names]
+        refs = (self.period_column, *self.key, *self.period_key_columns)
+        missing = [n for n in refs if n not in names]
         if missing:
             raise ValueError(f"dataset {self.name} refers to unknown columns {missing}")
         return self
@@ -421,6 +426,7 @@ DATASETS: tuple[Dataset, ...] = (
         period_column="response_date",
         period_type=PeriodType.financial_year,
         key=("response_ref", "question"),
+        period_key_columns=("question", "respondent_group"),
         columns=(
             Column(
                 name="response_ref",

@@ -141,6 +141,9 @@ class Source(_Strict):
     event_date: dt.date | None = None
     event_label: str | None = None
     window_months: int = 12
+    # monthly counted values from web analytics (import-analytics): count only the pages whose
+    # address starts with this, e.g. "/localoffer/", when the site holds other services too
+    path_prefix: str | None = None
     # milestone
     milestone_id: str | None = None
 
@@ -625,6 +628,15 @@ def _check_indicator(ind: Indicator, registry: Registry) -> list[Problem]:
                     problem=f"event_milestone '{src.event_milestone}' is no milestone indicator's",
                 )
             )
+    if src.path_prefix is not None and (
+        not aggregate or ind.period_type is not PeriodType.month
+        or not src.path_prefix.startswith("/")
+    ):  # fmt: skip
+        problems.append(Problem(
+            where=where,
+            problem="path_prefix is for monthly counted values (indicator_values) from web "
+            "analytics, and starts with / (e.g. \"/localoffer/\")",
+        ))  # fmt: skip
     if ind.type is IndicatorType.milestone:
         if ds.name != "milestones" or not src.milestone_id:
             problems.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 from sqlalchemy.engine import Connection, Engine
@@ -23,6 +24,9 @@ from metrics.ingest.reader import UnreadableFile
 from metrics.ingest.reader import default_sheet as _default_sheet
 from metrics.registry import Indicator, Registry
 from metrics.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from metrics.mappings import Mapping
 
 MEGABYTE = 1_048_576
 WHOLE_FILE = "Whole file"
@@ -138,12 +142,15 @@ def check(
     today: dt.date,
     sheet: str | None = None,
     max_mb: int | None = None,
+    mapping: Mapping | None = None,
 ) -> Checked:
-    """Read and validate a file without touching the database."""
+    """Read and validate a file without touching the database (through a saved mapping, if
+    one is given)."""
     limit = (max_mb if max_mb is not None else max_upload_mb()) * MEGABYTE
     report, validation = ingest.check_file(
-        dataset_name, content, file_name, registry, today=today, sheet=sheet, max_bytes=limit
-    )
+        dataset_name, content, file_name, registry, today=today, sheet=sheet, max_bytes=limit,
+        mapping=mapping,
+    )  # fmt: skip
     return Checked(report, validation)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import app_pages, data, officers, sen2_upload
+from dashboard import analytics_block, app_pages, data, mapping_block, officers, sen2_upload
 from dashboard import components as ui
 
 pressed = officers.store_press()  # before anything can stop the page: answered now or never
@@ -43,8 +43,12 @@ if file is None:
 if sen2_upload.is_sen2(file):  # recognised by its content: merged, never replacing a year
     sen2_upload.flow(file, view, sen2_pressed)
     st.stop()
+if analytics_block.is_export(file):  # a web analytics export: one month of visits
+    analytics_block.upload_export(file, view, pressed)
+    st.stop()
 sheet = officers.sheet_chooser(file)
-checked = officers.checked_file(dataset, file, sheet, view)
+mapping = mapping_block.mapping_for(dataset, file, sheet)  # another layout: a saved mapping
+checked = officers.checked_file(dataset, file, sheet, view, mapping)
 if not checked.ok:
     officers.problems_block(checked)
     st.stop()

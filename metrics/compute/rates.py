@@ -98,6 +98,10 @@ def record_rate(
             .with_columns(breakdown=pl.lit(BAND_BREAKDOWN))
         )
     out = pl.concat(parts, how="diagonal_relaxed").pipe(label_periods, indicator.period_type)
+    if len(parts) == 1:  # the headline alone (the upload preview asks for no more)
+        out = out.with_columns(
+            breakdown=pl.lit(None, dtype=pl.String), breakdown_group=pl.lit(None, dtype=pl.String)
+        )
     if src.empty_note:
         headline_empty = pl.col("denominator") == 0
         if len(parts) > 1:  # only then is there a breakdown column

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 from sqlalchemy.engine import Connection, Engine
 
 from metrics import datasets
 from metrics.datasets import ColumnType
 from metrics.db.tables import DATA_TABLES, batches, metadata
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 INSERT_CHUNK = 5_000  # rows per driver call: bounds the memory a large upload takes
@@ -53,14 +56,49 @@ def engine_for(url: str) -> Engine:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return cfg
 
 
+@cache
+def head_revision() -> str | None:
+    """The newest migration: the one no other migration follows (None if that is unclear)."""
+    revisions, followed = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if found := re.search(r'^revision\s*=\s*"([^"]+)"', text, re.MULTILINE):
+            revisions.add(found.group(1))
+        if found := re.search(r'^down_revision\s*=\s*"([^"]+)"', text, re.MULTILINE):
+            followed.add(found.group(1))
+    heads = revisions - followed
+    return heads.pop() if len(heads) == 1 else None
+
+
+def at_head(engine: Engine) -> bool:
+    """The database is migrated to the newest migration already."""
+    head = head_revision()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as conn:
+            stamped = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars()
+            return list(stamped) == [head]
+    except sa.exc.DBAPIError:  # no alembic_version table yet: a new database
+        return False
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema up to the newest migration (creates it on first use)."""
+    """Bring the schema up to the newest migration (creates it on first use). A database at the
+    newest one already is left alone without loading Alembic, which a command's start would
+    otherwise pay for."""
+    if at_head(engine):
+        return
+    from alembic import command
+
     cfg = alembic_config(engine)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn

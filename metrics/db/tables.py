@@ -88,7 +88,7 @@ commentary = sa.Table(
 
 AUDIT_ACTIONS = (
     "sign_in", "sign_out", "refused", "upload", "roll_back", "commentary", "target_change",
-    "meeting_date",
+    "meeting_date", "mapping",
 )  # fmt: skip
 
 # Who did what, and when: sign-ins, refusals and every change. Rows are only ever appended.
@@ -170,4 +170,22 @@ pseudonym_key = sa.Table(
     sa.Column("fingerprint", sa.String(64), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("created_by", sa.String(200), nullable=False),
+)
+
+
+# Saved column mappings: how to read another tool's export as one of our datasets. Every save is
+# a new version and rows are only ever appended, like commentary; the body is the mapping as
+# TOML (what `python -m metrics mappings export` writes), the header key finds it again.
+mappings = sa.Table(
+    "mappings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("dataset", sa.String(60), nullable=False),
+    sa.Column("header_key", sa.String(64), nullable=False, index=True),  # SHA-256 of the header
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("saved_by", sa.String(200), nullable=False),
+    sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("name", "version", name="uq_mappings_version"),
 )

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import polars as pl
 from sqlalchemy.engine import Engine
@@ -18,6 +19,9 @@ from metrics.ingest.preview import Preview, preview
 from metrics.ingest.reader import RawTable, UnreadableFile, read_upload, sheet_names
 from metrics.ingest.validate import PROBLEM_SCHEMA, Validation, problem, problem_table, validate
 from metrics.registry import IndicatorType, Registry
+
+if TYPE_CHECKING:
+    from metrics.mappings import Mapping
 
 __all__ = [
     "PROBLEM_SCHEMA",
@@ -47,6 +51,8 @@ class IngestReport:
     stored: store.WriteResult | None = None
     already_loaded_batch: int | None = None
     read_as: str = ""  # how the file was read, e.g. "CSV, Windows-1252, semicolon separated"
+    mapping: str = ""  # the saved mapping the file was read through, if any
+    dropped: list[str] = field(default_factory=list)  # the file's columns a mapping left out
 
     @property
     def ok(self) -> bool:
@@ -96,8 +102,10 @@ def check_file(
     today: dt.date,
     sheet: str | None = None,
     max_bytes: int | None = None,
+    mapping: Mapping | None = None,
 ) -> tuple[IngestReport, Validation | None]:
-    """Read and validate without touching the database."""
+    """Read and validate without touching the database. With a `mapping`, the file is read
+    through it (only the columns it names) and its problems name the file's own columns."""
     ds = datasets.get(dataset)
     # The file's SHA-256 is worked out alongside reading it (hashlib lets go of the
     # interpreter while it hashes): for a large file it takes a fair share of the time.
@@ -115,12 +123,24 @@ def check_file(
             return _refused(
                 dataset, file_name, hashing.result(), err.problem, err.fix, err.row
             ), None
+        applied = None
+        if mapping is not None:
+            from metrics import mappings  # it reads through this package: imported when used
+
+            try:
+                applied = mappings.apply(mapping, mappings.prepared(table))
+            except mappings.MappingError as err:
+                fix = "Choose another mapping, or map this file's columns afresh."
+                return _refused(dataset, file_name, hashing.result(), str(err), fix), None
+            table = applied.table
         result = validate(
             ds, table, today=today,
             aggregate_types=aggregate_period_types(registry),
             aggregate_measures=aggregate_measures(registry),
             priority_ids=[p.id for p in registry.priorities],
         )  # fmt: skip
+        if applied is not None:
+            result.problems = mappings.file_problems(result.problems, applied)
         digest = hashing.result()
     report = IngestReport(
         dataset=dataset,
@@ -128,8 +148,10 @@ def check_file(
         sha256=digest,
         rows_read=result.rows.height,
         problems=result.problems,
-        periods=sorted(result.rows.get_column("period_key").drop_nulls().unique().to_list()),
+        periods=result.periods,
         read_as=table.describe(),
+        mapping=mapping.name if mapping is not None else "",
+        dropped=applied.dropped if applied is not None else [],
     )
     return report, result
 

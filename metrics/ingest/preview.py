@@ -89,12 +89,22 @@ def needed_datasets(indicators: list[Indicator], dataset: str) -> set[str]:
     return names
 
 
+def headline_only(indicator: Indicator) -> Indicator:
+    """The indicator without its breakdowns and bands: the preview shows headline figures, and
+    working out the rest for a million rows would double its time."""
+    src = indicator.source
+    if not src.breakdowns and not src.bands:
+        return indicator
+    lean = src.model_copy(update={"breakdowns": (), "bands": ()})
+    return indicator.model_copy(update={"source": lean})
+
+
 def _headlines(
     indicators: list[Indicator], frames: dict[str, pl.LazyFrame], registry: Registry,
     today: dt.date,
 ) -> pl.LazyFrame:  # fmt: skip
     parts = [
-        compute.compute_indicator(i, frames, registry, today=today)
+        compute.compute_indicator(headline_only(i), frames, registry, today=today)
         .filter(pl.col("breakdown").is_null())
         .select("indicator_id", "period", "period_start", *HEADLINE)
         for i in indicators
@@ -135,7 +145,7 @@ def preview(
         batches = store.read_batches(conn)
         # what a left-out column would hold once stored: the values stored now
         new_rows = left_out.fill_from_database(conn, validation.rows, dataset, validation.left_out)
-    periods = sorted(new_rows.get_column("period_key").drop_nulls().unique().to_list())
+    periods = validation.periods
 
     stored = current[dataset]
     replaced = stored.filter(pl.col("period_key").is_in(periods))

@@ -48,6 +48,7 @@ _NAME_WORDS: dict[str, str] = {
     "telephone": "a phone number",
     "mobile": "a phone number",
     "nino": "a National Insurance number",
+    "ip": "an IP address",  # survey tools record the respondent's ("IP Address")
 }
 # Runs of letters anywhere in the name with the separators removed ("Date of Birth").
 _NAME_PHRASES: dict[str, str] = {

@@ -195,8 +195,41 @@ def _first_line_with_text(text: str) -> str:
     return text[start : None if end < 0 else end]
 
 
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0c\x0e-\x1f\x7f]")
+_HEAD = 65536  # bytes looked at before reading: the separator, and that the file is text
+
+
+def _read_plain_utf8(content: bytes) -> RawTable | None:
+    """The common file read without first decoding all of it: UTF-8 without a byte order mark,
+    line breaks or control characters. polars checks the UTF-8 itself as it reads every cell.
+    None for any other file (and for one polars cannot read): the careful path then reads it,
+    and says what is wrong with it."""
+    if content.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    head = content[:_HEAD]
+    if b"\r" in content or _CONTROL_BYTES.search(head) or _looks_utf16_without_bom(content):
+        return None
+    cut = head.rfind(b"\n") if len(content) > _HEAD else len(head)
+    try:
+        text = head[: max(cut, 0)].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    first = _first_line_with_text(text)
+    if not first or re.fullmatch(r'"?sep=(.)"?,*', text.split("\n", 1)[0].strip()):
+        return None
+    sep = _separator(first)
+    try:
+        frame = _read_text_table(content, sep, None)
+    except Exception:  # not UTF-8 after all, a row with extra cells, an unclosed quote...
+        return None
+    return _split_header(frame, encoding="UTF-8", separator=sep)
+
+
 def read_csv(content: bytes, file_name: str = "upload.csv") -> RawTable:
     _refuse_known_formats(content, file_name)
+    quick = _read_plain_utf8(content)
+    if quick is not None:
+        return quick
     text, encoding = decode(content)
     # The bytes polars reads: the upload itself when it is plain UTF-8 (a large file is then not
     # copied again), otherwise the text re-encoded.

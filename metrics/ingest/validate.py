@@ -34,6 +34,7 @@ EARLIEST_DATE = dt.date(1990, 1, 1)
 PRIVACY_FIX = privacy.PRIVACY_FIX
 # Sorting key for problems: the whole file first, then row by row, left to right.
 _ORDER = "_order"
+HASH_SEED = 0  # the cells' hashes are compared within one run only
 _TYPES: dict[ColumnType, pl.DataType] = {
     ColumnType.date: pl.Date(),
     ColumnType.integer: pl.Int64(),
@@ -49,10 +50,20 @@ class Validation:
     # columns the file leaves out where the dataset allows it: blank in `rows`, and filled from
     # the stored rows with the same key when stored (`metrics.ingest.left_out`)
     left_out: tuple[str, ...] = ()
+    # the distinct period keys of the rows, when worked out already (from the period column's
+    # distinct cells, far fewer than the rows)
+    known_periods: list[str] | None = None
 
     @property
     def ok(self) -> bool:
         return self.problems.height == 0
+
+    @property
+    def periods(self) -> list[str]:
+        """The distinct period keys of the rows, sorted."""
+        if self.known_periods is not None:
+            return self.known_periods
+        return sorted(self.rows.get_column("period_key").drop_nulls().unique().to_list())
 
 
 def normalise_name(name: str) -> str:
@@ -183,6 +194,9 @@ class Check:
     fix: str
     # true wherever `bad` can be: a cheaper test that narrows the rows `bad` is tried on
     screen: pl.Expr | None = None
+    # false only if no cell can fail: worked out with the first pass, so that a check no cell
+    # can fail costs no pass of its own
+    possible: pl.Expr | None = None
 
 
 def _rows_sharing(key: pl.Expr) -> pl.Expr:
@@ -194,6 +208,10 @@ def _rows_sharing(key: pl.Expr) -> pl.Expr:
         .list.eval(pl.element().cast(pl.String))
         .list.join(", ")
     )
+
+
+def _adjacent_equal(values: pl.Expr) -> pl.Expr:
+    return values.eq(values.shift(1))
 
 
 def _column_checks(col: Column, today: dt.date) -> list[Check]:
@@ -259,15 +277,18 @@ def _column_checks(col: Column, today: dt.date) -> list[Check]:
             ))  # fmt: skip
             screen = privacy.could_identify(raw)
             checks += [
-                Check(bad, what, PRIVACY_FIX, screen) for bad, what in privacy.value_checks(col)
+                Check(bad, what, PRIVACY_FIX, screen, screen.fill_null(False).any())
+                for bad, what in privacy.value_checks(col)
             ]
     if col.unique:
         checks.append(Check(
             present & raw.is_duplicated(),
             pl.format("This reference appears on more than one row (rows {}).", _rows_sharing(raw)),
             "Each row needs its own reference: remove the duplicate row or correct the reference.",
-            # equal texts have equal hashes, and numbers are much quicker to compare
+            # equal texts have equal hashes, and numbers are much quicker to compare; sorted,
+            # equal hashes sit side by side, which is quicker still to find than to mark
             screen=raw.hash().is_duplicated(),
+            possible=_adjacent_equal(raw.drop_nulls().hash().sort()).any(),
         ))  # fmt: skip
     return checks
 
@@ -366,6 +387,7 @@ class _Read:
             .with_columns(_clean("_cell").alias(self.name))
             .with_columns(cells.typed(self.col, pl.col(self.name)).alias(typed))
             .with_columns(
+                pl.col("_cell").hash(HASH_SEED).alias("_hash"),
                 (pl.col(self.name).is_not_null() & pl.col(typed).is_null()).alias("_unreadable"),
                 *(c.bad.fill_null(False).alias(f"_bad{k}") for k, c in enumerate(self.checks)),
                 *([] if period is None else [periods.label_expr(pl.col(typed), period)
@@ -386,10 +408,21 @@ class _Read:
         return self.mapped(f"{self.name}__t", dtype)
 
     def mapped(self, target: str, dtype: pl.DataType, column: str | None = None) -> pl.Expr:
-        """The lookup's `target` for each row's cell (in the file's column, or in `column`)."""
+        """The lookup's `target` for each row's cell (in the file's column, or in `column`).
+
+        The lookup holds every distinct cell of the column, so when their hashes are distinct
+        too, a cell's hash names it exactly, and numbers are found about twice as fast as text.
+        """
         assert self.lookup is not None
         known = self.lookup.filter(pl.col("_cell").is_not_null())
-        return pl.col(column or self.source).replace_strict(
+        cell = pl.col(column or self.source)
+        hashes = known.get_column("_hash")
+        if hashes.n_unique() == known.height:
+            key = pl.when(cell.is_not_null()).then(cell.hash(HASH_SEED))
+            return key.replace_strict(
+                hashes, known.get_column(target), default=None, return_dtype=dtype
+            )
+        return cell.replace_strict(
             known.get_column("_cell"), known.get_column(target), default=None, return_dtype=dtype
         )
 
@@ -481,10 +514,29 @@ def validate(
             *(_clean(f"c{i}").alias(f"__c{i}") for i, _ in head.extra),
             *(_clean(f"c{i}").alias(f"__c{i}") for i in head.unnamed),
         )
-        .with_columns(period_key.alias("period_key"))
+        .with_columns(
+            # e.g. a survey's question and respondent group before its year
+            pl.concat_str([*map(pl.col, ds.period_key_columns), period_key], separator="|").alias(
+                "period_key"
+            )
+        )
         .collect()
     )
     lf = work.lazy()
+
+    # Which checks of the text columns any cell could fail (their cleaned cells are in the
+    # frame now), each test once (the privacy checks share one): a check no cell can fail then
+    # costs nothing more.
+    by_row = {(r.name, k): (r, f"{r.name}|{c.possible}") for r in reads.values()
+              if r.col.type is ColumnType.text for k, c in enumerate(r.checks)
+              if c.possible is not None}  # fmt: skip
+    tests = {key: r.checks[k].possible for (_, k), (r, key) in by_row.items()}
+    answers = (
+        lf.select(test.alias(key) for key, test in tests.items()).collect().row(0, named=True)  # type: ignore[union-attr]
+        if tests
+        else {}
+    )
+    cannot_fail = {f"{name}|{k}" for (name, k), (_, key) in by_row.items() if not answers[key]}
 
     # 3. The problems, left to right within each row.
     frames: list[pl.LazyFrame] = []
@@ -498,7 +550,8 @@ def validate(
 
     # Checks with a screen run only on the rows it lets through, found in one pass.
     screened = [(r, k) for r in reads.values() if r.lookup is None
-                for k, c in enumerate(r.checks) if c.screen is not None]  # fmt: skip
+                for k, c in enumerate(r.checks)
+                if c.screen is not None and f"{r.name}|{k}" not in cannot_fail]  # fmt: skip
     screens = {(r.name, str(r.checks[k].screen)): (r, r.checks[k].screen) for r, k in screened}
     passed = dict(zip(
         screens,
@@ -507,7 +560,7 @@ def validate(
     ))  # fmt: skip
     for r in reads.values():
         for k, check in enumerate(r.checks):
-            if not r.fails(k):
+            if not r.fails(k) or f"{r.name}|{k}" in cannot_fail:
                 continue
             rows = as_checked(r)
             if r.lookup is None and check.screen is not None:
@@ -585,8 +638,17 @@ def validate(
     if problems.height == 0:
         problems = _unplaced(ds, rows, ds.column_names.index(ds.period_column))
     problems = problems.sort("row", _ORDER, nulls_last=False, maintain_order=True).drop(_ORDER)
+    known = None
+    if (
+        ds.period_type is not None and not ds.period_key_columns
+        and period_read is not None and period_read.lookup is not None
+    ):  # fmt: skip
+        # every distinct cell of the period column is in the lookup, and only those
+        known = period_read.lookup.get_column("_period").drop_nulls().unique().sort().to_list()
     left_out = tuple(c.name for c in ds.columns if c.name not in head.positions)
-    return Validation(dataset=ds, rows=rows, problems=problems, left_out=left_out)
+    return Validation(
+        dataset=ds, rows=rows, problems=problems, known_periods=known, left_out=left_out
+    )
 
 
 def validate_upload(
