@@ -304,7 +304,7 @@ def _subtitle(indicator: Indicator, parts: list[str]) -> str:
 
 
 AXES = ("zero", "fitted")  # a value axis from zero, or fitted to the data (LAIT users asked)
-TREND_HEIGHT = 420  # the whole chart; leaves a plotting area of 240 px or more at 1366 px wide
+TREND_HEIGHT = 440  # the whole chart; leaves a plotting area of 240 px or more at 1366 px wide
 LARGE_HEIGHT = 500  # meeting mode, read from the back of a room
 LARGE_FONT = 16  # meeting mode's smallest chart text
 OUR_FIGURE = "Our figure"
@@ -1038,7 +1038,7 @@ def series_chart(
     return alt.layer(*layers).properties(
         title=_title(indicator.title, _subtitle(indicator, words)),
         description=description,
-        height=HEIGHT,
+        height=TREND_HEIGHT,  # a trend on the priority and indicator pages: as tall as theirs
     )
 
 
