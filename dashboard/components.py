@@ -413,9 +413,6 @@ def trend(indicator: Indicator, view: data.View) -> None:
     else:
         axis = axis_choice(indicator)
         spec = view.trend(indicator.id, axis)
-        if spec is not None:
-            # the heading above names the measure: the chart does not say it again on screen
-            spec = {k: v for k, v in spec.items() if k != "title"}
     chart_with_table(
         spec,
         description=summaries.chart_description(indicator, results),

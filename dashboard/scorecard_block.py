@@ -10,6 +10,7 @@ phone), the table scrolls sideways in a box the keyboard can reach and scroll.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import html
 from collections.abc import Sequence
 from urllib.parse import urlencode
@@ -280,15 +281,31 @@ def key_html() -> str:
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _rows(
+    url: str, version: str, today: dt.date, published: bool, priority: str | None
+) -> list[scorecard.Row]:
+    """The scorecard's rows, worked out once per data version (and view), like the results."""
+    view = data.View(
+        registry=data.registry(),
+        snap=data.Snapshot(url=url, version=version, today=today),
+        published=published,
+    )
+    comparators = {
+        ind.id: view.comparators(ind.id)
+        for ind in scorecard.measures(view.registry)
+        if ind.comparators
+    }
+    return scorecard.rows(
+        view.registry, view.results, today=today, comparators=comparators, priority=priority
+    )
+
+
 def show(view: data.View, *, large: bool = False, priority: str | None = None) -> None:
     """The status counts and the scorecard (or one priority's rows, for meeting mode)."""
     registry = view.registry
-    comparators = {
-        ind.id: view.comparators(ind.id) for ind in scorecard.measures(registry) if ind.comparators
-    }
-    rows = scorecard.rows(
-        registry, view.results, today=view.snap.today, comparators=comparators, priority=priority
-    )
+    snap = view.snap
+    rows = _rows(snap.url, snap.version, snap.today, view.published, priority)
     parts = [STYLE, f'<div class="ms-card{" ms-large" if large else ""}">']
     if priority is None:
         parts += ['<h2 id="position">Position by priority</h2>', counts_html(registry, rows)]

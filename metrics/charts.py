@@ -304,7 +304,7 @@ def _subtitle(indicator: Indicator, parts: list[str]) -> str:
 
 
 AXES = ("zero", "fitted")  # a value axis from zero, or fitted to the data (LAIT users asked)
-TREND_HEIGHT = 420  # the whole chart; leaves a plotting area of 240 px or more at 1366 px wide
+TREND_HEIGHT = 440  # the whole chart; leaves a plotting area of 240 px or more at 1366 px wide
 LARGE_HEIGHT = 500  # meeting mode, read from the back of a room
 LARGE_FONT = 16  # meeting mode's smallest chart text
 OUR_FIGURE = "Our figure"
@@ -1001,7 +1001,9 @@ def series_chart(
     ]
     words = ["circles: the value"]
     extra_words: list[str] = []
+    entries = [(OUR_FIGURE, *KEY_STYLES[OUR_FIGURE][:3], KEY_STYLES[OUR_FIGURE][3])]
     if event is not None:
+        entries.append((event_text, BLACK, "stroke", [1, 0], "black vertical line"))
         marked = base.transform_filter("datum.is_event")
         layers += [
             marked.mark_rule(color=BLACK, size=2)
@@ -1033,12 +1035,26 @@ def series_chart(
             .properties(name=f"{window}_mean_label"),
         ]
         words.append(f"{style} line: average {window}")
+        label = frame.get_column(f"{window}_label")[0]
+        entries.append((label, colour, "stroke", dash, f"{style} line"))
         extra_words.append(f"{frame.get_column(f'{window}_label')[0]} ({style} line).")
     description = " ".join([summaries.chart_description(indicator, rows), *extra_words])
+    # a real legend, as on the trend chart: one invisible point per entry carries it
+    key = TrendKey(tuple(entries))
+    keyed = _key_encodings(key, large=False)
+    layers.append(
+        alt.Chart(pl.DataFrame({"key": key.names()}))
+        .mark_point(opacity=0, filled=True)
+        .encode(
+            color=keyed["color"], shape=keyed["shape"], strokeDash=keyed["strokeDash"],
+            x=alt.value(0), y=alt.value(0),
+        )
+        .properties(name="key")
+    )  # fmt: skip
     return alt.layer(*layers).properties(
-        title=_title(indicator.title, _subtitle(indicator, words)),
+        title=_title(indicator.title, _subtitle(indicator, [])),
         description=description,
-        height=HEIGHT,
+        height=TREND_HEIGHT,  # a trend on the priority and indicator pages: as tall as theirs
     )
 
 

@@ -152,21 +152,35 @@ def change_mark(indicator: Indicator, rows: pl.DataFrame) -> Mark | None:
     return Mark("▲" if diff > 0 else "▼", f"{amount}, {kind}", kind)
 
 
-def _point_text(indicator: Indicator, row: dict[str, Any]) -> str:
-    if _held(row):
-        return row.get("published_value") or disclosure.SUPPRESSED
-    value = _value(row)
-    return "no figure" if value is None else summaries.format_value(indicator, value)
-
-
 def sparkline(
     indicator: Indicator, rows: pl.DataFrame, n: int = SPARK_PERIODS
 ) -> tuple[Point, ...]:
     """The last `n` periods' values, oldest first (held-back figures as gaps, read as c)."""
-    return tuple(
-        Point(r["period"], _value(r), _point_text(indicator, r))
-        for r in rows.tail(n).iter_rows(named=True)
+    recent = rows.tail(n)
+    held = pl.col("value_flag").is_not_null() if "value_flag" in recent.columns else pl.lit(False)
+    published = (
+        pl.col("published_value").fill_null(disclosure.SUPPRESSED)
+        if "published_value" in recent.columns
+        else pl.lit(disclosure.SUPPRESSED)
     )
+    # the value alone (no counts beside it), worked out for all the points in one pass
+    words = (
+        pl.when(held)
+        .then(published)
+        .otherwise(
+            summaries.value_text_expr(
+                indicator, numerator="_none", denominator="_none"
+            ).str.replace(f"^{summaries.NO_VALUE}$", "no figure")
+        )
+    )
+    found = recent.with_columns(_none=pl.lit(None, dtype=pl.Float64), _held=held).select(
+        "period", "value", "_held", words.alias("text")
+    )
+    return tuple(
+        Point(r["period"], None if r["_held"] or r["value"] is None or r["value"] != r["value"]
+              else float(r["value"]), r["text"])
+        for r in found.iter_rows(named=True)
+    )  # fmt: skip
 
 
 def england_text(indicator: Indicator, series: pl.DataFrame | None) -> str | None:

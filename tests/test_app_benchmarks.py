@@ -54,7 +54,8 @@ def test_the_indicator_page_compares_with_england_london_and_the_icb_boroughs(
         f"{thousands(england['plans_issued_den'])})"
     )
     assert words == "England 45.9% (41,448 of 90,392)"
-    assert f"How we compare:** In 2024: {words}" in page
+    # said once, under its own heading (not again above the trend chart)
+    assert page.count(f"In 2024: {words}") == 1
     assert "North East London ICB boroughs" in page
     assert "How we compare" in [h.value for h in at.header]
     # every authority, with the caution about small numbers visible, not hidden

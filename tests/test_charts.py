@@ -478,11 +478,17 @@ def test_the_series_finds_the_event_from_the_before_window_when_not_told() -> No
     chart = spec(charts.series_chart(VISITS, frame(*MONTHLY, before_window)))
     rows = data(chart, layers(chart)["event"])
     assert [r["period"] for r in rows if r["is_event"]] == ["2025-06"]
+    # the legend names the event line beside our figure
+    legend = layers(chart)["key"]["encoding"]["color"]["scale"]["domain"]
+    assert legend[:2] == ["Our figure", "The review (June 2025)"]
 
 
 def test_the_series_without_an_event_draws_only_the_values() -> None:
-    drawn = layers(spec(charts.series_chart(VISITS, frame(*MONTHLY))))
-    assert set(drawn) == {"line", "points"}
+    chart = spec(charts.series_chart(VISITS, frame(*MONTHLY)))
+    drawn = layers(chart)
+    assert set(drawn) == {"line", "points", "key"}  # the key's invisible points: the legend
+    assert drawn["key"]["encoding"]["color"]["scale"]["domain"] == ["Our figure"]
+    assert chart["title"]["subtitle"] == ["Number by month."]  # no key in words up there
     assert charts.series_chart(VISITS, results.empty()) is None
 
 

@@ -74,11 +74,8 @@ with st.container(key="meeting"):
                 continue
             st.markdown(f"### {html.escape(indicator.title)}")
             spec = view.trend(indicator.id, large=True)
-            if spec is not None:
-                # the heading names the measure; the chart's text is 16 px or more
-                st.vega_lite_chart(
-                    {k: v for k, v in spec.items() if k != "title"}, width="stretch", theme=None
-                )
+            if spec is not None:  # the chart's text is 16 px or more
+                st.vega_lite_chart(spec, width="stretch", theme=None)
             row = summaries.latest(view.results, indicator.id)
             ui.status_badge(None if row is None else row["status"], indicator)
             st.markdown(summaries.summary_sentence(indicator, row, today=view.snap.today))
