@@ -438,8 +438,13 @@ class _Search:
         for line in self.lines:
             hidden = [c for c in line.cells if self.hidden(c)]
             if len(hidden) == 1 and self.state[hidden[0]] != _DERIVED:
+                visible = [c for c in line.cells if not self.hidden(c)]
+                if all(c in self.fixed for c in visible):  # nothing here can be hidden
+                    if self.state[hidden[0]] == PRIMARY and self._unpin(hidden):
+                        return True
+                    continue
                 cause = line.members[0] if line.members else hidden[0]
-                self.suppress_one_of((c for c in line.cells if not self.hidden(c)), cause)
+                self.suppress_one_of(visible, cause)
                 return True
         return False
 
@@ -466,6 +471,11 @@ class _Search:
         for line in self.lines:
             if self._pins(line):
                 visible = [c for c in line.cells if not self.hidden(c)]
+                if all(c in self.fixed for c in visible):  # nothing here can be hidden
+                    small = [c for c in line.members if self.state[c] == PRIMARY]
+                    if self._unpin(small):
+                        return True
+                    continue
                 self.suppress_one_of(visible, line.members[0])
                 return True
         return False
@@ -483,14 +493,16 @@ class _Search:
         near = {
             c for line in self.lines if cell in line.cells for c in line.cells if not self.hidden(c)
         }
-        if not near:  # every equation it is in is hidden: widen to any with a hidden cell
-            near = {
+        if not near - self.fixed:  # every equation it is in is hidden: widen to any with a
+            near = {  # hidden cell
                 c
                 for line in self.lines
                 if any(self.hidden(x) for x in line.cells)
                 for c in line.cells
                 if not self.hidden(c)
             }
+        if not near - self.fixed:  # only figures the definitions give: leave a breakdown out
+            return self._unpin([cell])
         self.suppress_one_of(near, cell)
         return True
 
@@ -542,7 +554,7 @@ class _Search:
                         raise _Withdraw(self.owner[c])
         for cell in found:
             near = [c for line in lines_of[cell] for c in line.cells if not self.hidden(c)]
-            if near:
+            if any(c not in self.fixed for c in near):
                 self.suppress_one_of(near, cell)
                 return True
         return False
