@@ -27,7 +27,9 @@ together, the same rows being one number and nested rows a difference that is it
 children (a hidden unknown, protected like a `c` when from 1 to threshold-1); and every
 period of a running total is protected together, each total less the one before being such a
 difference. A `c` must also not be pinned by bounds worked through all the equations (four
-`c` groups adding up to a `c` headline are 1 each). A rate's own complement (its denominator
+`c` groups adding up to a `c` headline are 1 each), nor by an exhaustive search in whole
+numbers over the equations it is linked to (which finds what only a combination of equations
+says). A rate's own complement (its denominator
 less its numerator) is published, as the strategy publishes it; `rules` states all this for the
 About page. `tests/test_intruder.py` attacks the published figures independently.
 
@@ -608,8 +610,9 @@ def protect(
     Primary cells are the small counts. Then, until nothing changes: an equation with exactly
     one suppressed cell gets the next smallest cell suppressed; a published total that pins a
     primary cell to one value gets another cell in that equation suppressed; a primary cell
-    that can be solved from all the equations together gets a cell that shares an equation
-    with it suppressed. Zeros are only chosen when nothing else is left.
+    that can be solved from all the equations together, or pinned by bounds or an exhaustive
+    search in whole numbers, gets a cell that shares an equation with it suppressed (or its
+    breakdown left out). Zeros are only chosen when nothing else is left.
 
     `keep` are the cells that matter most (a headline). `owner` names each cell's group (a
     breakdown; None for a headline). When protecting a group's cell would take a kept cell,
