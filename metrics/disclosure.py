@@ -27,7 +27,9 @@ together, the same rows being one number and nested rows a difference that is it
 children (a hidden unknown, protected like a `c` when from 1 to threshold-1); and every
 period of a running total is protected together, each total less the one before being such a
 difference. A `c` must also not be pinned by bounds worked through all the equations (four
-`c` groups adding up to a `c` headline are 1 each). A rate's own complement (its denominator
+`c` groups adding up to a `c` headline are 1 each), nor by an exhaustive search in whole
+numbers over the equations it is linked to (which finds what only a combination of equations
+says). A rate's own complement (its denominator
 less its numerator) is published, as the strategy publishes it; `rules` states all this for the
 About page. `tests/test_intruder.py` attacks the published figures independently.
 
@@ -228,6 +230,128 @@ def solvable(lines: Sequence[Line], hidden: Sequence[int]) -> set[int]:
 _UNBOUNDED = 10**15  # larger than any count
 
 
+class _Bounds:
+    """What a reader can narrow each cell down to, in whole numbers, through every line.
+
+    Each cell starts at its reader's range: a published number is itself; a `c` is 1 to
+    threshold-1; a secondary `c` is 0 or at least the threshold (`gap`); a difference is 0 or
+    more. `narrow` propagates bounds through the lines; `only_value` searches exhaustively
+    (bounds, then splitting ranges) whether a cell can take any value but its own.
+    """
+
+    def __init__(
+        self, lines: Sequence[Line], ranges: Sequence[tuple[int, int, bool]], threshold: int
+    ):
+        self.lines = lines
+        self.threshold = threshold
+        self.lo = [r[0] for r in ranges]
+        self.hi = [r[1] for r in ranges]
+        self.gap = [r[2] for r in ranges]
+        self.by_cell: dict[int, list[int]] = {}
+        for i, line in enumerate(lines):
+            for c in line.cells:
+                self.by_cell.setdefault(c, []).append(i)
+        self.budget = 0
+        self.around: list[int] = []  # the cells the search splits: see `only_value`
+
+    def narrow(self, lo: list[int], hi: list[int], todo: set[int] | None = None) -> bool:
+        """Tighten lo and hi in place until nothing changes; False if nothing fits."""
+        t, gap = self.threshold, self.gap
+        todo = set(range(len(self.lines))) if todo is None else todo
+        while todo:
+            line = self.lines[todo.pop()]
+            terms = [(m, 1) for m in line.members] + [(line.total, -1)]
+            low = sum(lo[c] if k > 0 else -hi[c] for c, k in terms)
+            high = sum(hi[c] if k > 0 else -lo[c] for c, k in terms)
+            if not low <= 0 <= high:
+                return False
+            for c, k in terms:
+                # the terms add up to 0, so k * x is minus the sum of the others
+                own_low, own_high = (lo[c], hi[c]) if k > 0 else (-hi[c], -lo[c])
+                k_low, k_high = own_high - high, own_low - low
+                new_lo, new_hi = (k_low, k_high) if k > 0 else (-k_high, -k_low)
+                if gap[c]:
+                    if 1 <= new_lo < t:
+                        new_lo = t
+                    if 1 <= new_hi < t:
+                        new_hi = 0
+                if new_lo > lo[c] or new_hi < hi[c]:
+                    lo[c], hi[c] = max(lo[c], new_lo), min(hi[c], new_hi)
+                    if lo[c] > hi[c]:
+                        return False
+                    # keep this line's sums right for the terms after this one
+                    now_low, now_high = (lo[c], hi[c]) if k > 0 else (-hi[c], -lo[c])
+                    low += now_low - own_low
+                    high += now_high - own_high
+                    todo.update(self.by_cell[c])
+        return True
+
+    def pinned(self) -> set[int]:
+        """Cells that bounds alone narrow to one value (empty if the lines contradict)."""
+        lo, hi = list(self.lo), list(self.hi)
+        if not self.narrow(lo, hi):
+            return set()
+        return {c for c in range(len(lo)) if lo[c] == hi[c] and self.lo[c] != self.hi[c]}
+
+    def _component(self, cell: int) -> tuple[list[int], list[int]]:
+        """The unknown cells linked to `cell` through lines, and those lines: the rest of the
+        table cannot change what the cell can be."""
+        cells, lines, todo = {cell}, set(), [cell]
+        while todo:
+            for i in self.by_cell.get(todo.pop(), []):
+                if i in lines:
+                    continue
+                lines.add(i)
+                for c in self.lines[i].cells:
+                    if c not in cells and self.lo[c] < self.hi[c]:
+                        cells.add(c)
+                        todo.append(c)
+        return sorted(cells), sorted(lines)
+
+    def _fits(self, lo: list[int], hi: list[int], todo: set[int]) -> bool:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooLarge
+        if not self.narrow(lo, hi, todo):
+            return False
+        cells = [c for c in self.around if lo[c] < hi[c]]
+        if not cells:
+            return True
+        c = min(cells, key=lambda x: hi[x] - lo[x])
+        if hi[c] - lo[c] < 8:
+            parts = [(v, v) for v in range(lo[c], hi[c] + 1)]
+        else:
+            mid = (lo[c] + hi[c]) // 2
+            parts = [(lo[c], mid), (mid + 1, hi[c])]
+        for a, b in parts:
+            lo2, hi2 = list(lo), list(hi)
+            lo2[c], hi2[c] = a, b
+            if self._fits(lo2, hi2, set(self.by_cell[c])):
+                return True
+        return False
+
+    def only_value(self, cell: int, value: int, budget: int = 20_000) -> bool:
+        """Whether `value` is the only one the cell can take (True too if the search is too
+        large to say: erring towards protection)."""
+        self.budget = budget
+        self.around, lines = self._component(cell)
+        try:
+            for lo_c, hi_c in ((self.lo[cell], value - 1), (value + 1, self.hi[cell])):
+                if lo_c > hi_c:
+                    continue
+                lo, hi = list(self.lo), list(self.hi)
+                lo[cell], hi[cell] = lo_c, hi_c
+                if self._fits(lo, hi, set(lines)):
+                    return False
+        except _TooLarge:
+            return True
+        return True
+
+
+class _TooLarge(Exception):
+    """The exhaustive search met its budget."""
+
+
 def pinned_by_bounds(
     lines: Sequence[Line], ranges: Sequence[tuple[int, int, bool]], threshold: int
 ) -> set[int]:
@@ -236,35 +360,7 @@ def pinned_by_bounds(
     `ranges` gives each cell's lowest and highest value and whether the values from 1 to
     threshold-1 are ruled out (a secondary `c`: 0 or at least the threshold).
     """
-    lo = [r[0] for r in ranges]
-    hi = [r[1] for r in ranges]
-    by_cell: dict[int, list[int]] = {}
-    for i, line in enumerate(lines):
-        for c in line.cells:
-            by_cell.setdefault(c, []).append(i)
-    todo = set(range(len(lines)))
-    while todo:
-        line = lines[todo.pop()]
-        terms = [(m, 1) for m in line.members] + [(line.total, -1)]
-        low = sum(lo[c] if k > 0 else -hi[c] for c, k in terms)
-        high = sum(hi[c] if k > 0 else -lo[c] for c, k in terms)
-        for c, k in terms:
-            # the terms add up to 0, so k * x is minus the sum of the others
-            own_low, own_high = (lo[c], hi[c]) if k > 0 else (-hi[c], -lo[c])
-            k_low, k_high = own_high - high, own_low - low
-            new_lo, new_hi = (k_low, k_high) if k > 0 else (-k_high, -k_low)
-            if ranges[c][2]:
-                if 1 <= new_lo < threshold:
-                    new_lo = threshold
-                if 1 <= new_hi < threshold:
-                    new_hi = 0
-            if new_lo > lo[c] or new_hi < hi[c]:
-                lo[c], hi[c] = max(lo[c], new_lo), min(hi[c], new_hi)
-                if lo[c] > hi[c]:
-                    return set()  # the published figures contradict: nothing to learn
-                todo.update(by_cell[c])
-                break  # the line's sums are stale; it is back in `todo`
-    return {c for c in range(len(ranges)) if lo[c] == hi[c] and ranges[c][0] != ranges[c][1]}
+    return _Bounds(lines, ranges, threshold).pinned()
 
 
 class _Withdraw(Exception):
@@ -288,6 +384,7 @@ class _Search:
     fixed: frozenset[int]
     virtual: frozenset[int]
     because_of_difference: set[int]
+    safe: set[int] = field(default_factory=set)  # primary cells an exhaustive search cleared
 
     @classmethod
     def start(
@@ -343,8 +440,13 @@ class _Search:
         for line in self.lines:
             hidden = [c for c in line.cells if self.hidden(c)]
             if len(hidden) == 1 and self.state[hidden[0]] != _DERIVED:
+                visible = [c for c in line.cells if not self.hidden(c)]
+                if all(c in self.fixed for c in visible):  # nothing here can be hidden
+                    if self.state[hidden[0]] == PRIMARY and self._unpin(hidden):
+                        return True
+                    continue
                 cause = line.members[0] if line.members else hidden[0]
-                self.suppress_one_of((c for c in line.cells if not self.hidden(c)), cause)
+                self.suppress_one_of(visible, cause)
                 return True
         return False
 
@@ -371,6 +473,11 @@ class _Search:
         for line in self.lines:
             if self._pins(line):
                 visible = [c for c in line.cells if not self.hidden(c)]
+                if all(c in self.fixed for c in visible):  # nothing here can be hidden
+                    small = [c for c in line.members if self.state[c] == PRIMARY]
+                    if self._unpin(small):
+                        return True
+                    continue
                 self.suppress_one_of(visible, line.members[0])
                 return True
         return False
@@ -388,14 +495,16 @@ class _Search:
         near = {
             c for line in self.lines if cell in line.cells for c in line.cells if not self.hidden(c)
         }
-        if not near:  # every equation it is in is hidden: widen to any with a hidden cell
-            near = {
+        if not near - self.fixed:  # every equation it is in is hidden: widen to any with a
+            near = {  # hidden cell
                 c
                 for line in self.lines
                 if any(self.hidden(x) for x in line.cells)
                 for c in line.cells
                 if not self.hidden(c)
             }
+        if not near - self.fixed:  # only figures the definitions give: leave a breakdown out
+            return self._unpin([cell])
         self.suppress_one_of(near, cell)
         return True
 
@@ -403,28 +512,53 @@ class _Search:
         """A primary cell pinned by bounds worked through all the equations gets protected.
 
         `c` says 1 to threshold-1, so four `c` groups adding up to a `c` headline are 1 each
-        and the headline is 4, though no equation has a published total. Protection: hide a
-        published cell of an equation the cell is in; failing that, leave out the cell's
-        breakdown, or a breakdown whose equation pins it.
+        and the headline is 4, though no equation has a published total.
         """
         pinned = pinned_by_bounds(self.lines, self.reader_ranges(), self.threshold)
-        found = sorted(c for c in pinned if self.state[c] == PRIMARY)
+        return self._unpin(sorted(c for c in pinned if self.state[c] == PRIMARY))
+
+    def _searched(self) -> bool:
+        """A primary cell that an exhaustive search in whole numbers pins gets protected.
+
+        Bounds miss what only a combination of lines says: 7 of 9 with three `c` groups all
+        in the numerator leaves 2 for the two `c` groups outside it, so both are 1. Each
+        primary cell is tried at every other value it could take; none fitting, it is pinned.
+        """
+        bounds = _Bounds(self.lines, self.reader_ranges(), self.threshold)
+        in_lines = {c for line in self.lines for c in line.cells}
+        for cell in sorted(c for c in in_lines if self.state[c] == PRIMARY):
+            if cell in self.safe:
+                continue  # hiding more since only widens what a reader can say
+            if bounds.only_value(cell, round(self.values[cell])):
+                return self._unpin([cell])
+            self.safe.add(cell)
+        return False
+
+    def _unpin(self, found: list[int]) -> bool:
+        """Protect pinned primary cells: hide a published cell beside one, not a headline;
+        else leave out the breakdown a pinned cell is in, or one adding up to it; else hide a
+        headline beside it."""
         if not found:
             return False
-        cell = found[0]
-        mine = [line for line in self.lines if cell in line.cells]
-        near = [c for line in mine for c in line.cells if not self.hidden(c)]
-        if any(c not in self.keep and c not in self.fixed for c in near):
-            self.suppress_one_of((c for c in near if c not in self.keep), cell)
-            return True
-        if self.owner[cell] is not None:
-            raise _Withdraw(self.owner[cell])
-        groups = [self.owner[c] for line in mine for c in line.members if self.owner[c]]
-        if groups:
-            raise _Withdraw(groups[0])
-        if near:
-            self.suppress_one_of(near, cell)
-            return True
+        lines_of = {c: [line for line in self.lines if c in line.cells] for c in found}
+        for cell in found:
+            near = [c for line in lines_of[cell] for c in line.cells if not self.hidden(c)]
+            if any(c not in self.keep and c not in self.fixed for c in near):
+                self.suppress_one_of((c for c in near if c not in self.keep), cell)
+                return True
+        for cell in found:
+            if self.owner[cell] is not None:
+                raise _Withdraw(self.owner[cell])
+        for cell in found:
+            for line in lines_of[cell]:
+                for c in line.members:
+                    if self.owner[c] is not None:
+                        raise _Withdraw(self.owner[c])
+        for cell in found:
+            near = [c for line in lines_of[cell] for c in line.cells if not self.hidden(c)]
+            if any(c not in self.fixed for c in near):
+                self.suppress_one_of(near, cell)
+                return True
         return False
 
     def reader_ranges(self) -> list[tuple[int, int, bool]]:
@@ -437,13 +571,21 @@ class _Search:
                 out.append((0, _UNBOUNDED, False))  # a difference: 0 or more
             elif self.state[c] == PRIMARY:
                 out.append((1, t - 1, False))
+            elif self.state[c] == NOT_PUBLISHED:
+                out.append((0, _UNBOUNDED, False))  # in no line: the reader never sees it
             else:
                 out.append((0, _UNBOUNDED, True))  # secondary: 0 or at least t
         return out
 
     def run(self) -> list[str | None]:
         if any(s == PRIMARY for s in self.state):
-            while self._one_hidden() or self._pinned() or self._solved() or self._bounded():
+            while (
+                self._one_hidden()
+                or self._pinned()
+                or self._solved()
+                or self._bounded()
+                or self._searched()
+            ):
                 pass
         return self.state
 
@@ -468,8 +610,9 @@ def protect(
     Primary cells are the small counts. Then, until nothing changes: an equation with exactly
     one suppressed cell gets the next smallest cell suppressed; a published total that pins a
     primary cell to one value gets another cell in that equation suppressed; a primary cell
-    that can be solved from all the equations together gets a cell that shares an equation
-    with it suppressed. Zeros are only chosen when nothing else is left.
+    that can be solved from all the equations together, or pinned by bounds or an exhaustive
+    search in whole numbers, gets a cell that shares an equation with it suppressed (or its
+    breakdown left out). Zeros are only chosen when nothing else is left.
 
     `keep` are the cells that matter most (a headline). `owner` names each cell's group (a
     breakdown; None for a headline). When protecting a group's cell would take a kept cell,
