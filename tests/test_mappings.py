@@ -166,7 +166,7 @@ def test_a_case_system_export_in_its_own_layout(engine) -> None:
     assert rows.select("case_ref", "sex", "ethnic_group", "request_outcome",
                        "assessment_outcome", "exception_20_weeks").rows() == [
         ("RQ-1001", "female", "white", "assess", "plan_issued", "no"),
-        ("RQ-1002", "male", "asian", "not_assess", None, "no"),  # not assessed: no assessment outcome
+        ("RQ-1002", "male", "asian", "not_assess", None, "no"),  # not assessed: none
         ("RQ-1003", "male", "black", "assess", "not_issued", "yes"),
     ]  # fmt: skip
     assert rows.get_column("plan_issued_date").to_list() == [dt.date(2025, 5, 12), None, None]
