@@ -81,6 +81,10 @@ class Mapping(BaseModel):
         read = [*self.columns.values(), *self.questions]
         return [*read, self.respondent] if self.respondent else read
 
+    def read(self, table: RawTable) -> Applied:
+        """A file as read through this mapping (raises MappingError if it does not fit)."""
+        return apply(self, prepared(table))
+
 
 @dataclass(frozen=True)
 class Saved:
@@ -112,6 +116,10 @@ class Applied:
     # wide files: each long row's question code, answer and file column
     answers: pl.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+
+    def file_problems(self, problems: pl.DataFrame) -> pl.DataFrame:
+        """The problems with the file's own column names (`file_problems`)."""
+        return file_problems(problems, self)
 
 
 # ---------------------------------------------------------------------------------------------

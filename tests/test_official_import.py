@@ -493,7 +493,7 @@ def test_the_command_line_imports_an_official_file(
     assert "Dry run: nothing was stored." in capsys.readouterr().out
 
     assert cli.main(["--database", url, "import-official", str(CASELOAD)]) == 0
-    assert "Stored 1134 official rows (EES) as batch 1 for active_ehc_plans" in (
+    assert "caseload.csv: stored 1134 official rows (EES) as batch 1 for active_ehc_plans" in (
         capsys.readouterr().out
     )  # 7 years x (England + 9 regions + every authority): the 1,134 'All EHC plans' rows
     assert len(published(CASELOAD, breakdown_topic="All EHC plans")) == 1134

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import polars as pl
 from sqlalchemy.engine import Engine
@@ -20,8 +20,26 @@ from metrics.ingest.reader import RawTable, UnreadableFile, read_upload, sheet_n
 from metrics.ingest.validate import PROBLEM_SCHEMA, Validation, problem, problem_table, validate
 from metrics.registry import IndicatorType, Registry
 
-if TYPE_CHECKING:
-    from metrics.mappings import Mapping
+
+class MappedTable(Protocol):
+    """A file read through a mapping, in our template's layout (`metrics.mappings.Applied`)."""
+
+    table: RawTable
+    dropped: list[str]
+
+    def file_problems(self, problems: pl.DataFrame) -> pl.DataFrame: ...
+
+
+class TableMapping(Protocol):
+    """A way to read another system's layout as one of our datasets: a saved mapping
+    (`metrics.mappings.Mapping`). Its `read` raises ValueError, in an officer's words, when the
+    file does not fit it. Defined here so that this package never imports the mappings,
+    which read files through it."""
+
+    name: str
+
+    def read(self, table: RawTable) -> MappedTable: ...
+
 
 __all__ = [
     "PROBLEM_SCHEMA",
@@ -102,7 +120,7 @@ def check_file(
     today: dt.date,
     sheet: str | None = None,
     max_bytes: int | None = None,
-    mapping: Mapping | None = None,
+    mapping: TableMapping | None = None,
 ) -> tuple[IngestReport, Validation | None]:
     """Read and validate without touching the database. With a `mapping`, the file is read
     through it (only the columns it names) and its problems name the file's own columns."""
@@ -125,11 +143,9 @@ def check_file(
             ), None
         applied = None
         if mapping is not None:
-            from metrics import mappings  # it reads through this package: imported when used
-
             try:
-                applied = mappings.apply(mapping, mappings.prepared(table))
-            except mappings.MappingError as err:
+                applied = mapping.read(table)
+            except ValueError as err:
                 fix = "Choose another mapping, or map this file's columns afresh."
                 return _refused(dataset, file_name, hashing.result(), str(err), fix), None
             table = applied.table
@@ -140,7 +156,7 @@ def check_file(
             priority_ids=[p.id for p in registry.priorities],
         )  # fmt: skip
         if applied is not None:
-            result.problems = mappings.file_problems(result.problems, applied)
+            result.problems = applied.file_problems(result.problems)
         digest = hashing.result()
     report = IngestReport(
         dataset=dataset,
