@@ -127,8 +127,9 @@ def ehc_requests(rng: np.random.Generator, n: int) -> pl.DataFrame:
             "issued": received + issued_after,
         }
     ).with_columns(
+        # no assessment took place (not assessed, withdrawn, or no decision yet): left blank
         assessment=pl.when(pl.col("outcome") != "assess")
-        .then(pl.lit("pending"))
+        .then(pl.lit(None, dtype=pl.String))
         .when((pl.col("assessment") == "plan_issued") & (pl.col("issued") >= extracted))
         .then(pl.lit("pending"))  # not issued yet when the data was extracted
         .otherwise(pl.col("assessment")),
