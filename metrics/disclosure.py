@@ -53,7 +53,6 @@ import polars as pl
 from metrics import datasets, summaries
 from metrics import disclosure_relations as relations
 from metrics.breakdowns import BREAKDOWNS
-from metrics.datasets import ColumnType
 from metrics.registry import Indicator, IndicatorType, Registry
 from metrics.settings import get_settings
 from metrics.status import Status
@@ -755,20 +754,6 @@ class Nesting:
     groups: Mapping[str, str]  # fine group label -> coarse group label
 
 
-def _domain(column: datasets.Column) -> pl.Series | None:
-    """Every value a column can hold (None included), where that is a short list."""
-    if column.type in (ColumnType.category, ColumnType.yes_no):
-        return pl.Series("v", [*column.allowed_values, None], dtype=pl.String)
-    if (
-        column.type is ColumnType.integer
-        and column.minimum is not None
-        and column.maximum is not None
-        and column.maximum - column.minimum <= 1_000
-    ):
-        return pl.Series("v", [*range(int(column.minimum), int(column.maximum) + 1), None])
-    return None
-
-
 def nestings(indicator: Indicator) -> list[Nesting]:
     """Pairs of the indicator's breakdowns where one's groups are unions of the other's.
 
@@ -787,7 +772,7 @@ def nestings(indicator: Indicator) -> list[Nesting]:
     for name in indicator.source.breakdowns:
         spec = BREAKDOWNS[name]
         column = spec.column_in(ds)
-        domain = _domain(by_name[column]) if column else None
+        domain = relations.domain(by_name[column]) if column else None
         if column is None or domain is None:
             continue
         frame = pl.DataFrame({column: domain})

@@ -23,15 +23,7 @@ _COLUMNS = [commentary.c[name] for name in SCHEMA]
 
 
 def _frame(rows: list[sa.Row]) -> pl.DataFrame:
-    # SQLite hands back naive datetimes; they were written in UTC
-    data = [
-        tuple(
-            v.replace(tzinfo=dt.UTC) if isinstance(v, dt.datetime) and v.tzinfo is None else v
-            for v in row
-        )
-        for row in rows
-    ]
-    return pl.DataFrame(data, schema=SCHEMA, orient="row")
+    return versions.utc_frame(rows, SCHEMA)
 
 
 def append(

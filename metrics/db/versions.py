@@ -3,9 +3,11 @@ newest version of each key."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -42,3 +44,15 @@ def newest(table: sa.Table, key: Sequence[str], columns: Sequence[sa.Column]) ->
         .join(versions, sa.and_(*same))
         .order_by(*(table.c[name] for name in key))
     )
+
+
+def utc_frame(rows: Sequence[sa.Row], schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """Rows of a versioned table as a frame; SQLite hands back naive datetimes, written in UTC."""
+    data = [
+        tuple(
+            v.replace(tzinfo=dt.UTC) if isinstance(v, dt.datetime) and v.tzinfo is None else v
+            for v in row
+        )
+        for row in rows
+    ]
+    return pl.DataFrame(data, schema=dict(schema), orient="row")
