@@ -226,7 +226,10 @@ def solvable(lines: Sequence[Line], hidden: Sequence[int]) -> set[int]:
     return {hidden[col] for col, prow in pivots.items() if len(prow) == 1}
 
 
-_UNBOUNDED = 10**15  # larger than any count
+# Propagating bounds round a loop of lines that cannot all hold moves a bound one step per
+# pass, so an unbounded range would take for ever to run out: the search stops here instead,
+# and erring towards protection treats the cell as pinned.
+_NARROW_STEPS = 200_000
 
 
 class _Bounds:
@@ -257,7 +260,11 @@ class _Bounds:
         """Tighten lo and hi in place until nothing changes; False if nothing fits."""
         t, gap = self.threshold, self.gap
         todo = set(range(len(self.lines))) if todo is None else todo
+        steps = _NARROW_STEPS
         while todo:
+            steps -= 1
+            if steps < 0:
+                raise _TooLarge
             line = self.lines[todo.pop()]
             terms = [(m, 1) for m in line.members] + [(line.total, -1)]
             low = sum(lo[c] if k > 0 else -hi[c] for c, k in terms)
@@ -286,9 +293,14 @@ class _Bounds:
         return True
 
     def pinned(self) -> set[int]:
-        """Cells that bounds alone narrow to one value (empty if the lines contradict)."""
+        """Cells that bounds alone narrow to one value (empty if the lines contradict, or
+        bounds would take too long to say: the exhaustive search then errs towards
+        protection)."""
         lo, hi = list(self.lo), list(self.hi)
-        if not self.narrow(lo, hi):
+        try:
+            if not self.narrow(lo, hi):
+                return set()
+        except _TooLarge:
             return set()
         return {c for c in range(len(lo)) if lo[c] == hi[c] and self.lo[c] != self.hi[c]}
 
@@ -561,19 +573,26 @@ class _Search:
         return False
 
     def reader_ranges(self) -> list[tuple[int, int, bool]]:
-        """What a reader knows of each cell: lowest, highest, and whether 1 to t-1 is ruled out."""
+        """What a reader knows of each cell: lowest, highest, and whether 1 to t-1 is ruled out.
+
+        A hidden count has no highest value a reader knows of; twice the largest count in
+        the table stands in for it. Ruling out values a reader cannot rule out only makes a
+        cell look easier to pin, so this errs towards protection, and bounds cannot creep
+        upwards for ever.
+        """
         t, out = self.threshold, []
+        unbounded = 2 * round(max(self.values, default=0)) + 2 * t
         for c, v in enumerate(self.values):
             if not self.hidden(c):
                 out.append((round(v), round(v), False))
             elif c in self.virtual:
-                out.append((0, _UNBOUNDED, False))  # a difference: 0 or more
+                out.append((0, unbounded, False))  # a difference: 0 or more
             elif self.state[c] == PRIMARY:
                 out.append((1, t - 1, False))
             elif self.state[c] == NOT_PUBLISHED:
-                out.append((0, _UNBOUNDED, False))  # in no line: the reader never sees it
+                out.append((0, unbounded, False))  # in no line: the reader never sees it
             else:
-                out.append((0, _UNBOUNDED, True))  # secondary: 0 or at least t
+                out.append((0, unbounded, True))  # secondary: 0 or at least t
         return out
 
     def run(self) -> list[str | None]:

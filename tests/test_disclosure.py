@@ -309,6 +309,27 @@ def test_solvable_finds_a_cell_joining_two_hidden_blocks() -> None:
     assert disclosure.solvable(lines, hidden) == {cells[(2, 3)]}
 
 
+def test_bounds_round_a_loop_that_cannot_hold_stop_and_claim_nothing() -> None:
+    # x = y + a and y = x + b with a = b = 3 published: no whole numbers fit, but bounds
+    # from 0 to 10**15 only creep down 3 a pass. The bounds give up (claim no cell pinned)
+    # instead of running for ever; the exhaustive search then errs towards protection.
+    x, y, a, b = 0, 1, 2, 3
+    lines = [Line((y, a), x), Line((x, b), y)]
+    ranges = [(0, 10**15, True), (0, 10**15, True), (3, 3, False), (3, 3, False)]
+    assert disclosure.pinned_by_bounds(lines, ranges, threshold=5) == set()
+
+
+def test_a_hidden_count_is_never_bounded_below_its_true_value() -> None:
+    # The search stands twice the largest count in for "no upper limit"; a secondary `c`
+    # holding the largest count must still be allowed its own value, or nothing is safe.
+    values = [40.0, 2.0, 38.0, 0.0]  # total, c, a large group, an empty group
+    lines = [Line((1, 2, 3), 0)]
+    state = disclosure.protect(values, lines, threshold=5)
+    assert state[1] == PRIMARY
+    assert state[2] == SECONDARY  # the one cell beside the `c` that is not a zero
+    assert state[0] is None and state[3] is None
+
+
 # ---------------------------------------------------------------------------------------------
 # Properties: any table of counts with row and column totals
 # ---------------------------------------------------------------------------------------------
