@@ -12,8 +12,11 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# uv compiles the libraries' bytecode as it installs them (pyproject.toml); the project's own
+# packages are compiled here, so that no command compiles source as it starts.
 setup: $(UV)
 	$(UV) sync --frozen --quiet
+	$(UV) run --frozen python -m compileall -q metrics dashboard
 
 seed: setup
 	$(UV) run --frozen python -m metrics seed

@@ -27,6 +27,22 @@ ROOT = HERE.parent
 READ_CSV = "import sys, polars as pl; pl.read_csv(sys.argv[1])"
 
 
+def compiled_share(*packages: str) -> str:
+    """How many of the packages' modules have bytecode cached: without it, every run compiles
+    them again (where PYTHONDONTWRITEBYTECODE is set, nothing is cached as it runs)."""
+    import importlib.util
+
+    total = cached = 0
+    for name in packages:
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.submodule_search_locations, name
+        for folder in spec.submodule_search_locations:
+            for source in Path(folder).rglob("*.py"):
+                total += 1
+                cached += Path(importlib.util.cache_from_source(str(source))).exists()
+    return f"{cached} of {total} modules"
+
+
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -68,6 +84,10 @@ def main(argv: list[str] | None = None) -> None:
             read_csv.append(timed(bare, env))
             dry_run.append(timed(ingest, env))
     print(f"load average {os.getloadavg()[0]:.1f}; {args.runs} runs each, best kept")
+    print(
+        f"bytecode cached: polars {compiled_share('polars')}; sqlalchemy and pydantic "
+        f"{compiled_share('sqlalchemy', 'pydantic')}; metrics {compiled_share('metrics')}"
+    )
     for what, index in (("elapsed", 0), ("CPU", 1)):
         bare_s = [r[index] for r in read_csv]
         ours_s = [r[index] for r in dry_run]

@@ -35,7 +35,7 @@ ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE), str(ROOT / "tests")]
 
 import generate  # noqa: E402
-from app_support import PAGE_FILES as ALL_PAGE_FILES  # noqa: E402
+from app_support import switch_to  # noqa: E402
 from browser_support import CHROMIUM_ARGS, serving  # noqa: E402
 from conftest import CHROMIUM  # noqa: E402
 
@@ -54,7 +54,7 @@ PAGE_FULL_SECONDS = 2.0
 PEAK_MB = 1500.0
 
 # The pages, by address, with the query string a visitor would bring (the indicator page
-# opens one indicator at one period).
+# opens one indicator at one period). Every priority is one page file at its own address.
 PAGES = {
     "overview": "",
     "priority-1": "",
@@ -69,7 +69,6 @@ PAGES = {
     "upload": "",
     "data-audit": "",
 }
-PAGE_FILES = {page: ALL_PAGE_FILES[page] for page in PAGES}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -348,7 +347,7 @@ def measure_pages(params: dict[str, Any]) -> dict[str, Any]:
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=RUN_TIMEOUT)
 
     def open_page(page: str) -> None:
-        at.switch_page(PAGE_FILES[page])
+        switch_to(at, page)
         at.query_params.clear()
         at.query_params.update(dict(p.split("=") for p in PAGES[page].split("&") if p))
 

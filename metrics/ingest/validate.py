@@ -618,7 +618,9 @@ def validate(
         *(e for i, _ in head.extra for e in privacy.column_profile(pl.col(f"__c{i}"), f"{i}_")),
     )
     found, profile = pl.collect_all([problems_lf, profile_lf])
-    rows = work.select(*ds.column_names, "row_number", "period_key")
+    # the columns themselves, as read: `select` would copy a large file's rows into one piece
+    kept = (*ds.column_names, "row_number", "period_key")
+    rows = pl.DataFrame([work.get_column(c) for c in kept])
 
     records = head.problems
     facts = profile.row(0, named=True)
