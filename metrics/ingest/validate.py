@@ -518,10 +518,13 @@ def validate(
             *(_clean(f"c{i}").alias(f"__c{i}") for i in head.unnamed),
         )
         .with_columns(
-            # e.g. a survey's question and respondent group before its year
+            # e.g. a survey's question and respondent group before its year; most datasets'
+            # key is the period alone, which needs no copy
             pl.concat_str([*map(pl.col, ds.period_key_columns), period_key], separator="|").alias(
                 "period_key"
             )
+            if ds.period_key_columns
+            else period_key.alias("period_key")
         )
     )
 
