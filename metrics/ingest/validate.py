@@ -13,6 +13,7 @@ import difflib
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from typing import Final
 
 import polars as pl
 
@@ -37,7 +38,7 @@ _ORDER = "_order"
 HASH_SEED = 0  # the cells' hashes are compared within one run only
 # Every query here works on a file already read into memory, which polars' in-memory engine
 # runs about a fifth faster than its default streaming engine (benchmarks/run.py measured).
-ENGINE = "in-memory"
+ENGINE: Final = "in-memory"
 _TYPES: dict[ColumnType, pl.DataType] = {
     ColumnType.date: pl.Date(),
     ColumnType.integer: pl.Int64(),
@@ -535,11 +536,10 @@ def validate(
               if r.col.type is ColumnType.text for k, c in enumerate(r.checks)
               if c.possible is not None}  # fmt: skip
     tests = {key: r.checks[k].possible for (_, k), (r, key) in by_row.items()}
+    texts = {r.name: r.source for r, _ in by_row.values()}
     tests_plan = (
         cells_frame.lazy()
-        .select(
-            _clean(r.source).alias(r.name) for r in {r.name: r for r, _ in by_row.values()}.values()
-        )  # as typed
+        .select(_clean(source).alias(name) for name, source in texts.items())  # as typed
         .select(test.alias(key) for key, test in tests.items())  # type: ignore[union-attr]
     )
     if tests:
