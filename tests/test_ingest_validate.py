@@ -220,3 +220,25 @@ def test_the_rows_carry_the_period_they_supersede() -> None:
     v = check("ehc_requests", HEADER, GOOD, GOOD.replace("R1,05/02/2024", "R2,31/12/2023"))
     assert v.rows.select("row_number", "period_key").rows() == [(2, "2024"), (3, "2023")]
     assert v.rows.schema["request_received_date"] == pl.Date
+
+
+def test_references_are_read_without_the_spaces_around_them() -> None:
+    alone = check("ehc_requests", HEADER, GOOD.replace("R1,", " R1 ,"))
+    assert alone.ok
+    assert alone.rows["case_ref"].to_list() == ["R1"]
+    # the same reference, once with spaces around it, is still the same reference
+    twice = check("ehc_requests", HEADER, GOOD, GOOD.replace("R1,", "R1\t,"))
+    assert where(twice) == [(2, "case_ref"), (3, "case_ref")]
+    assert "(rows 2, 3)" in twice.problems["problem"][0]
+
+
+def test_a_reference_of_nothing_but_quotes_or_spaces_is_blank() -> None:
+    v = check("ehc_requests", HEADER, GOOD, GOOD.replace("R1,", '"",'), GOOD.replace("R1,", "  ,"))
+    assert where(v) == [(3, "case_ref"), (4, "case_ref")]
+    assert set(v.problems["problem"]) == {"This cell is blank but the column is required."}
+
+
+def test_a_name_behind_spaces_is_still_found() -> None:
+    v = check("ehc_requests", HEADER, GOOD.replace("R1,", "  Jane Smith,"))
+    assert where(v) == [(2, "case_ref")]
+    assert v.problems["problem"][0] == "This looks like a person's name."

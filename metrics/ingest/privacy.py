@@ -100,7 +100,7 @@ _PERSON_NAME = r"^(?:[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)+|[A-Z][a-z'’-]+, [A
 # Every cell a value check below can flag matches this one pattern (an @; ten digits, maybe
 # spaced; a postcode's shape; a capital then a small letter, as a name starts), so a large
 # file's cells are screened with it once and only the few that match get the full checks.
-_SCREEN = (
+SCREEN = (
     r"@|[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}|(?i:[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})"
     r"|^[A-Z][a-z'’-]"
 )
@@ -108,7 +108,7 @@ _SCREEN = (
 
 def could_identify(raw: pl.Expr) -> pl.Expr:
     """True for every text cell `value_checks` could flag (and some it will not)."""
-    return raw.str.contains(_SCREEN)
+    return raw.str.contains(SCREEN)
 
 
 def _weighted_mod11(digits: pl.Expr) -> pl.Expr:

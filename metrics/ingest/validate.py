@@ -36,6 +36,8 @@ PRIVACY_FIX = privacy.PRIVACY_FIX
 # Sorting key for problems: the whole file first, then row by row, left to right.
 _ORDER = "_order"
 HASH_SEED = 0  # the cells' hashes are compared within one run only
+# A text cell that is not plain: spaces at either end, empty, or like an identifier (`privacy`)
+_NOT_PLAIN = rf"{privacy.SCREEN}|^\s|\s$|^$"
 # Every query here works on a file already read into memory, which polars' in-memory engine
 # runs about a fifth faster than its default streaming engine (benchmarks/run.py measured).
 ENGINE: Final = "in-memory"
@@ -188,7 +190,7 @@ def _extra_column_problem(
 
 def _clean(column: str) -> pl.Expr:
     text = pl.col(column).str.strip_chars()
-    return pl.when(text.str.len_chars() > 0).then(text)
+    return pl.when(text.str.len_bytes() > 0).then(text)
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,8 @@ class Check:
     # false only if no cell can fail: worked out with the first pass, so that a check no cell
     # can fail costs no pass of its own
     possible: pl.Expr | None = None
+    # no plain text cell (see `_NOT_PLAIN`) can fail it
+    plain_passes: bool = False
 
 
 def _rows_sharing(key: pl.Expr) -> pl.Expr:
@@ -281,7 +285,7 @@ def _column_checks(col: Column, today: dt.date) -> list[Check]:
             ))  # fmt: skip
             screen = privacy.could_identify(raw)
             checks += [
-                Check(bad, what, PRIVACY_FIX, screen, screen.fill_null(False).any())
+                Check(bad, what, PRIVACY_FIX, screen, screen.fill_null(False).any(), True)
                 for bad, what in privacy.value_checks(col)
             ]
     if col.unique:
@@ -367,6 +371,8 @@ class _Read:
     position: int
     checks: list[Check]
     lookup: pl.DataFrame | None = None  # one row per distinct cell: typed value, failed checks
+    # a text column whose every cell is plain (`_NOT_PLAIN`): each cell is its own value
+    plain: bool = False
 
     @property
     def name(self) -> str:
@@ -399,9 +405,16 @@ class _Read:
             )
         )  # fmt: skip
 
+    def plain_plan(self, cells_frame: pl.DataFrame) -> pl.LazyFrame:
+        """Whether every cell of a text column is plain, as one value."""
+        cell = pl.col(self.source)
+        return cells_frame.lazy().select(~cell.str.contains(_NOT_PLAIN).fill_null(False).any())
+
     def typed(self) -> pl.Expr:
         """Each row's typed value, from the file's cell column."""
         dtype = _TYPES.get(self.col.type, pl.String())
+        if self.plain:
+            return pl.col(self.source)  # nothing to clean
         if self.lookup is None:
             return cells.typed(self.col, _clean(self.source))
         known = self.lookup.filter(pl.col("_cell").is_not_null())
@@ -488,14 +501,21 @@ def validate(
         if c.name in head.positions
     }  # fmt: skip
 
-    # 1. The distinct cells of each column that is not text, read and checked.
+    # 1. The distinct cells of each column that is not text, read and checked; and whether
+    # each text column's cells are plain, so that they need no cleaning and the checks that
+    # no plain cell fails cost nothing.
     by_cell = [r for r in reads.values() if r.by_distinct_cell]
+    texts = [r for r in reads.values() if r.col.type is ColumnType.text]
     plans = [
-        r.lookup_plan(cells_frame, ds.period_type if r.name == ds.period_column else None)
-        for r in by_cell
-    ]
-    for r, lookup in zip(by_cell, pl.collect_all(plans, engine=ENGINE), strict=True):
+        *(r.lookup_plan(cells_frame, ds.period_type if r.name == ds.period_column else None)
+          for r in by_cell),
+        *(r.plain_plan(cells_frame) for r in texts),
+    ]  # fmt: skip
+    found = pl.collect_all(plans, engine=ENGINE)
+    for r, lookup in zip(by_cell, found, strict=False):
         r.lookup = lookup
+    for r, plain in zip(texts, found[len(by_cell) :], strict=True):
+        r.plain = bool(plain.item())
 
     # 2. Every row: the cells as written (for problems) and the typed values.
     def typed_column(c: Column) -> pl.Expr:
@@ -530,25 +550,23 @@ def validate(
     )
 
     # Which checks of the text columns any cell could fail, each test once (the privacy
-    # checks share one), worked out alongside the rows: a check no cell can fail then costs
-    # nothing more.
-    by_row = {(r.name, k): (r, f"{r.name}|{c.possible}") for r in reads.values()
-              if r.col.type is ColumnType.text for k, c in enumerate(r.checks)
-              if c.possible is not None}  # fmt: skip
+    # checks share one), worked out in the same pass as the rows from the cleaned text that
+    # pass holds anyway: a check no cell can fail then costs nothing more.
+    by_row = {(r.name, k): (r, f"{r.name}|{c.possible}") for r in texts
+              for k, c in enumerate(r.checks)
+              if c.possible is not None and not (r.plain and c.plain_passes)}  # fmt: skip
     tests = {key: r.checks[k].possible for (_, k), (r, key) in by_row.items()}
-    texts = {r.name: r.source for r, _ in by_row.values()}
-    tests_plan = (
-        cells_frame.lazy()
-        .select(_clean(source).alias(name) for name, source in texts.items())  # as typed
-        .select(test.alias(key) for key, test in tests.items())  # type: ignore[union-attr]
-    )
-    if tests:
-        work, tested = pl.collect_all([work_plan, tests_plan], engine=ENGINE)
-        answers = tested.row(0, named=True)
-    else:
-        work, answers = work_plan.collect(engine=ENGINE), {}
+    work = work_plan.with_columns(
+        test.alias(key)  # type: ignore[union-attr]
+        for key, test in tests.items()
+    ).collect(engine=ENGINE)
+    # each test's answer is on every row; with no rows, no cell can fail
+    answers = work.row(0, named=True) if work.height else dict.fromkeys(tests, False)
+    work = work.drop(list(tests))
     lf = work.lazy()
     cannot_fail = {f"{name}|{k}" for (name, k), (_, key) in by_row.items() if not answers[key]}
+    cannot_fail |= {f"{r.name}|{k}" for r in texts if r.plain
+                    for k, c in enumerate(r.checks) if c.plain_passes}  # fmt: skip
 
     # 3. The problems, left to right within each row.
     frames: list[pl.LazyFrame] = []
