@@ -372,7 +372,7 @@ class _Read:
     checks: list[Check]
     lookup: pl.DataFrame | None = None  # one row per distinct cell: typed value, failed checks
     # a text column whose every cell is plain (`_NOT_PLAIN`): each cell is its own value
-    plain: bool = False
+    is_plain: bool = False
 
     @property
     def name(self) -> str:
@@ -388,12 +388,15 @@ class _Read:
         # a unique column's check needs the other rows, so it is read row by row
         return self.col.type is not ColumnType.text and not self.col.unique
 
-    def lookup_plan(self, cells_frame: pl.DataFrame, period: PeriodType | None) -> pl.LazyFrame:
+    def distinct(self) -> pl.Expr:
+        """The column's distinct cells, as one list."""
+        return pl.col(self.source).unique().implode().alias(self.name)
+
+    def lookup_plan(self, distinct: pl.Series, period: PeriodType | None) -> pl.LazyFrame:
         """Every distinct cell, cleaned, typed, checked (and its period, for the period column)."""
         typed = f"{self.name}__t"
         return (
-            cells_frame.lazy()
-            .select(pl.col(self.source).unique().alias("_cell"))
+            pl.LazyFrame({"_cell": distinct})
             .with_columns(_clean("_cell").alias(self.name))
             .with_columns(cells.typed(self.col, pl.col(self.name)).alias(typed))
             .with_columns(
@@ -405,15 +408,15 @@ class _Read:
             )
         )  # fmt: skip
 
-    def plain_plan(self, cells_frame: pl.DataFrame) -> pl.LazyFrame:
-        """Whether every cell of a text column is plain, as one value."""
+    def plain(self) -> pl.Expr:
+        """Whether every cell of a text column is plain (`_NOT_PLAIN`)."""
         cell = pl.col(self.source)
-        return cells_frame.lazy().select(~cell.str.contains(_NOT_PLAIN).fill_null(False).any())
+        return ~cell.str.contains(_NOT_PLAIN).fill_null(False).any().alias(self.name)
 
     def typed(self) -> pl.Expr:
         """Each row's typed value, from the file's cell column."""
         dtype = _TYPES.get(self.col.type, pl.String())
-        if self.plain:
+        if self.is_plain:
             return pl.col(self.source)  # nothing to clean
         if self.lookup is None:
             return cells.typed(self.col, _clean(self.source))
@@ -501,21 +504,27 @@ def validate(
         if c.name in head.positions
     }  # fmt: skip
 
-    # 1. The distinct cells of each column that is not text, read and checked; and whether
-    # each text column's cells are plain, so that they need no cleaning and the checks that
-    # no plain cell fails cost nothing.
+    # 1. The distinct cells of each column that is not text, then read and checked; and
+    # whether each text column's cells are plain, so that they need no cleaning and the checks
+    # that no plain cell fails cost nothing. The columns are looked at side by side in one
+    # pass; their distinct cells, far fewer than the rows, are read in another.
     by_cell = [r for r in reads.values() if r.by_distinct_cell]
     texts = [r for r in reads.values() if r.col.type is ColumnType.text]
-    plans = [
-        *(r.lookup_plan(cells_frame, ds.period_type if r.name == ds.period_column else None)
-          for r in by_cell),
-        *(r.plain_plan(cells_frame) for r in texts),
-    ]  # fmt: skip
-    found = pl.collect_all(plans, engine=ENGINE)
-    for r, lookup in zip(by_cell, found, strict=False):
+    looked = (
+        cells_frame.lazy()
+        .select(*(r.distinct() for r in by_cell), *(r.plain() for r in texts))
+        .collect(engine=ENGINE)
+    )
+    lookups = pl.collect_all(
+        [r.lookup_plan(looked.get_column(r.name).explode(),
+                       ds.period_type if r.name == ds.period_column else None)
+         for r in by_cell],
+        engine=ENGINE,
+    )  # fmt: skip
+    for r, lookup in zip(by_cell, lookups, strict=True):
         r.lookup = lookup
-    for r, plain in zip(texts, found[len(by_cell) :], strict=True):
-        r.plain = bool(plain.item())
+    for r in texts:
+        r.is_plain = bool(looked.get_column(r.name).item())
 
     # 2. Every row: the cells as written (for problems) and the typed values.
     def typed_column(c: Column) -> pl.Expr:
@@ -554,7 +563,7 @@ def validate(
     # pass holds anyway: a check no cell can fail then costs nothing more.
     by_row = {(r.name, k): (r, f"{r.name}|{c.possible}") for r in texts
               for k, c in enumerate(r.checks)
-              if c.possible is not None and not (r.plain and c.plain_passes)}  # fmt: skip
+              if c.possible is not None and not (r.is_plain and c.plain_passes)}  # fmt: skip
     tests = {key: r.checks[k].possible for (_, k), (r, key) in by_row.items()}
     work = work_plan.with_columns(
         test.alias(key)  # type: ignore[union-attr]
@@ -565,7 +574,7 @@ def validate(
     work = work.drop(list(tests))
     lf = work.lazy()
     cannot_fail = {f"{name}|{k}" for (name, k), (_, key) in by_row.items() if not answers[key]}
-    cannot_fail |= {f"{r.name}|{k}" for r in texts if r.plain
+    cannot_fail |= {f"{r.name}|{k}" for r in texts if r.is_plain
                     for k, c in enumerate(r.checks) if c.plain_passes}  # fmt: skip
 
     # 3. The problems, left to right within each row.
