@@ -35,6 +35,7 @@ EARLIEST_DATE = dt.date(1990, 1, 1)
 PRIVACY_FIX = privacy.PRIVACY_FIX
 # Sorting key for problems: the whole file first, then row by row, left to right.
 _ORDER = "_order"
+_FIRST_BLANK = "__first_blank"  # the rows whose first cell is blank, in the first pass
 HASH_SEED = 0  # the cells' hashes are compared within one run only
 # A text cell that is not plain: spaces at either end, empty, or like an identifier (`privacy`)
 _NOT_PLAIN = rf"{privacy.SCREEN}|^\s|\s$|^$"
@@ -342,15 +343,19 @@ def _blank(column: str) -> pl.Expr:
     return pl.col(column).is_null() | (pl.col(column).str.strip_chars().str.len_chars() == 0)
 
 
-def _without_blank_rows(cells_frame: pl.DataFrame, cell_cols: list[str]) -> pl.DataFrame:
+def _without_blank_rows(
+    cells_frame: pl.DataFrame, cell_cols: list[str], first_blank: pl.Series
+) -> pl.DataFrame:
     """The rows with something in at least one cell.
 
     A blank row is blank in its first cell, so only the (usually few) rows whose first cell is
-    blank are checked across every column.
+    blank (`first_blank`, their row numbers) are checked across every column.
     """
     if not cell_cols:
         return cells_frame.clear()
-    candidates = cells_frame.filter(_blank(cell_cols[0]))
+    if first_blank.len() == 0:
+        return cells_frame
+    candidates = cells_frame.filter(pl.col("row_number").is_in(first_blank.implode()))
     blank = candidates.filter(pl.all_horizontal(_blank(c) for c in cell_cols))
     if blank.height == 0:
         return cells_frame
@@ -496,7 +501,6 @@ def validate(
     letters = [table.column_letter(i) for i in range(len(table.header))]
     head = check_header(ds, table.header, table.header_row, letters)
     cell_cols = [c for c in table.cells.columns if c != "row_number"]
-    cells_frame = _without_blank_rows(table.cells, cell_cols)
     reads = {
         c.name: _Read(c, f"c{head.positions[c.name]}", head.positions[c.name],
                       _column_checks(c, today))
@@ -507,14 +511,23 @@ def validate(
     # 1. The distinct cells of each column that is not text, then read and checked; and
     # whether each text column's cells are plain, so that they need no cleaning and the checks
     # that no plain cell fails cost nothing. The columns are looked at side by side in one
-    # pass; their distinct cells, far fewer than the rows, are read in another.
+    # pass, with the rows whose first cell is blank; their distinct cells, far fewer than the
+    # rows, are read in another. A blank row's cells are blank, which every column's distinct
+    # cells allow for, so it changes nothing to look at them before the blank rows go.
     by_cell = [r for r in reads.values() if r.by_distinct_cell]
     texts = [r for r in reads.values() if r.col.type is ColumnType.text]
+    first_blank = [
+        pl.col("row_number").filter(_blank(c)).implode().alias(_FIRST_BLANK) for c in cell_cols[:1]
+    ]
     looked = (
-        cells_frame.lazy()
-        .select(*(r.distinct() for r in by_cell), *(r.plain() for r in texts))
+        table.cells.lazy()
+        .select(*(r.distinct() for r in by_cell), *(r.plain() for r in texts), *first_blank)
         .collect(engine=ENGINE)
     )
+    cells_frame = _without_blank_rows(
+        table.cells, cell_cols,
+        looked.get_column(_FIRST_BLANK).explode() if first_blank else pl.Series([], dtype=pl.Int64),
+    )  # fmt: skip
     lookups = pl.collect_all(
         [r.lookup_plan(looked.get_column(r.name).explode(),
                        ds.period_type if r.name == ds.period_column else None)
