@@ -242,3 +242,30 @@ def test_a_name_behind_spaces_is_still_found() -> None:
     v = check("ehc_requests", HEADER, GOOD.replace("R1,", "  Jane Smith,"))
     assert where(v) == [(2, "case_ref")]
     assert v.problems["problem"][0] == "This looks like a person's name."
+
+
+BLANK = "," * (len(EHC.column_names) - 1)
+SPACES = " ," * (len(EHC.column_names) - 1) + " "
+
+
+def test_blank_rows_are_left_out_when_the_first_column_holds_references() -> None:
+    v = check("ehc_requests", HEADER, GOOD, BLANK, SPACES, GOOD.replace("R1,", "R2,"))
+    assert v.ok
+    assert v.rows["row_number"].to_list() == [2, 5]
+
+
+def test_blank_rows_are_left_out_when_the_first_column_holds_dates() -> None:
+    # the first column is read by its distinct cells, not row by row as references are
+    names = EHC.column_names
+    header = ",".join([*names[1:], names[0]])
+
+    def moved(line: str) -> str:
+        ref, rest = line.split(",", 1)
+        return f"{rest},{ref}"
+
+    v = check("ehc_requests", header, moved(GOOD), BLANK, SPACES, moved(GOOD.replace("R1,", "R2,")))
+    assert v.ok
+    assert v.rows["row_number"].to_list() == [2, 5]
+    # a row with its first cell blank but others filled is a row, with a problem
+    gap = check("ehc_requests", header, moved(GOOD).replace("05/02/2024,", ",", 1))
+    assert where(gap) == [(2, "request_received_date")]

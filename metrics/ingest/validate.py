@@ -35,7 +35,6 @@ EARLIEST_DATE = dt.date(1990, 1, 1)
 PRIVACY_FIX = privacy.PRIVACY_FIX
 # Sorting key for problems: the whole file first, then row by row, left to right.
 _ORDER = "_order"
-_FIRST_BLANK = "__first_blank"  # the rows whose first cell is blank, in the first pass
 HASH_SEED = 0  # the cells' hashes are compared within one run only
 # A text cell that is not plain: spaces at either end, empty, or like an identifier (`privacy`)
 _NOT_PLAIN = rf"{privacy.SCREEN}|^\s|\s$|^$"
@@ -344,18 +343,18 @@ def _blank(column: str) -> pl.Expr:
 
 
 def _without_blank_rows(
-    cells_frame: pl.DataFrame, cell_cols: list[str], first_blank: pl.Series
+    cells_frame: pl.DataFrame, cell_cols: list[str], first_has_blank: bool
 ) -> pl.DataFrame:
     """The rows with something in at least one cell.
 
     A blank row is blank in its first cell, so only the (usually few) rows whose first cell is
-    blank (`first_blank`, their row numbers) are checked across every column.
+    blank are checked across every column, and none when the first column has no blank cell.
     """
     if not cell_cols:
         return cells_frame.clear()
-    if first_blank.len() == 0:
+    if not first_has_blank:
         return cells_frame
-    candidates = cells_frame.filter(pl.col("row_number").is_in(first_blank.implode()))
+    candidates = cells_frame.filter(_blank(cell_cols[0]))
     blank = candidates.filter(pl.all_horizontal(_blank(c) for c in cell_cols))
     if blank.height == 0:
         return cells_frame
@@ -479,6 +478,17 @@ def _as_written(read: _Read | None) -> pl.Expr:
     return pl.lit(None, dtype=pl.String) if read is None else pl.col(read.source)
 
 
+def _has_blank(cells_frame: pl.DataFrame, first: _Read | None) -> bool:
+    """Whether the file's first column may have a blank cell (`first`: its template column,
+    if it is one), answered from its distinct cells or its plainness where they are known."""
+    if first is None:
+        return True
+    if first.lookup is not None:  # a blank cell is null once cleaned
+        return first.lookup.get_column(first.name).null_count() > 0
+    # a plain cell is neither empty nor starts with a space: only a missing one is blank
+    return not first.is_plain or cells_frame.get_column("c0").null_count() > 0
+
+
 def validate(
     ds: Dataset,
     table: RawTable,
@@ -511,23 +521,15 @@ def validate(
     # 1. The distinct cells of each column that is not text, then read and checked; and
     # whether each text column's cells are plain, so that they need no cleaning and the checks
     # that no plain cell fails cost nothing. The columns are looked at side by side in one
-    # pass, with the rows whose first cell is blank; their distinct cells, far fewer than the
-    # rows, are read in another. A blank row's cells are blank, which every column's distinct
-    # cells allow for, so it changes nothing to look at them before the blank rows go.
+    # pass; their distinct cells, far fewer than the rows, are read in another. Blank rows are
+    # still in: their cells are blank, which every column's distinct cells allow for.
     by_cell = [r for r in reads.values() if r.by_distinct_cell]
     texts = [r for r in reads.values() if r.col.type is ColumnType.text]
-    first_blank = [
-        pl.col("row_number").filter(_blank(c)).implode().alias(_FIRST_BLANK) for c in cell_cols[:1]
-    ]
     looked = (
         table.cells.lazy()
-        .select(*(r.distinct() for r in by_cell), *(r.plain() for r in texts), *first_blank)
+        .select(*(r.distinct() for r in by_cell), *(r.plain() for r in texts))
         .collect(engine=ENGINE)
     )
-    cells_frame = _without_blank_rows(
-        table.cells, cell_cols,
-        looked.get_column(_FIRST_BLANK).explode() if first_blank else pl.Series([], dtype=pl.Int64),
-    )  # fmt: skip
     lookups = pl.collect_all(
         [r.lookup_plan(looked.get_column(r.name).explode(),
                        ds.period_type if r.name == ds.period_column else None)
@@ -538,6 +540,8 @@ def validate(
         r.lookup = lookup
     for r in texts:
         r.is_plain = bool(looked.get_column(r.name).item())
+    first = next((r for r in reads.values() if r.position == 0), None)
+    cells_frame = _without_blank_rows(table.cells, cell_cols, _has_blank(table.cells, first))
 
     # 2. Every row: the cells as written (for problems) and the typed values.
     def typed_column(c: Column) -> pl.Expr:
