@@ -269,3 +269,12 @@ def test_blank_rows_are_left_out_when_the_first_column_holds_dates() -> None:
     # a row with its first cell blank but others filled is a row, with a problem
     gap = check("ehc_requests", header, moved(GOOD).replace("05/02/2024,", ",", 1))
     assert where(gap) == [(2, "request_received_date")]
+
+
+def test_a_reference_is_limited_in_characters_not_bytes() -> None:
+    # case_ref allows 40 characters; "é" takes two bytes in UTF-8
+    assert check("ehc_requests", HEADER, GOOD.replace("R1,", "é" * 40 + ",")).ok
+    for long in ("R" * 41, "é" * 41):
+        v = check("ehc_requests", HEADER, GOOD.replace("R1,", long + ","))
+        assert where(v) == [(2, "case_ref")]
+        assert v.problems["problem"][0] == "This text is longer than 40 characters."

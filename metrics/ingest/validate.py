@@ -282,6 +282,8 @@ def _column_checks(col: Column, today: dt.date) -> list[Check]:
                 raw.str.len_chars() > col.max_length,
                 f"This text is longer than {col.max_length} characters.",
                 "Shorten it; long notes belong in the commentary, not the data file.",
+                # a character takes at least one byte, and bytes are counted without reading
+                possible=raw.str.len_bytes().max() > col.max_length,
             ))  # fmt: skip
             screen = privacy.could_identify(raw)
             checks += [
