@@ -21,7 +21,6 @@ from metrics import (
     charts,
     comparators,
     disclosure,
-    glossary,
     periods,
     spc,
     status,
@@ -499,6 +498,14 @@ def breakdown_views(
             )  # fmt: skip
 
 
+def no_figure_yet(indicator: Indicator, view: data.View) -> None:
+    """A measure with no figure of our own yet: what would give it one, the official figures
+    (which can be there before our own) and how it is worked out."""
+    empty_state(summaries.summary_sentence(indicator, None), uploaded_next(indicator))
+    comparison_words(indicator, view)
+    methodology(indicator)
+
+
 def trend_block(
     indicator: Indicator,
     view: data.View,
@@ -514,12 +521,7 @@ def trend_block(
     row = summaries.latest(view.results, indicator.id)
     if row is None:
         status_badge(status.Status.no_data.value)
-        empty_state(
-            summaries.summary_sentence(indicator, None),
-            uploaded_next(indicator),
-        )
-        comparison_words(indicator, view)  # the official figures are there before our own
-        methodology(indicator)
+        no_figure_yet(indicator, view)
         return
     status_badge(row["status"], indicator)
     st.markdown(
@@ -590,293 +592,6 @@ def sidebar_footer(registry: Registry) -> None:
         st.markdown(
             f"**{registry.area.name}**  \n{registry.area.strategy_title}: measures of success."
         )
-
-
-# ---------------------------------------------------------------------------------------------
-# Indicator detail: the address (?indicator=...&period=...) and the pickers that change it
-# ---------------------------------------------------------------------------------------------
-
-_INDICATOR_KEY = "detail_indicator"
-_PERIOD_KEY = "detail_period"
-
-
-def section_name(indicator: Indicator) -> str:
-    return "Context" if indicator.priority == "context" else f"Priority {indicator.priority}"
-
-
-def indicator_from_address(registry: Registry) -> tuple[Indicator, str | None]:
-    """The indicator the address names (the first in the registry when it names none), and a
-    message when it names one that does not exist."""
-    wanted = st.query_params.get("indicator")
-    fallback = registry.indicators[0]
-    if wanted is None:
-        return fallback, None
-    try:
-        return registry.indicator(wanted), None
-    except KeyError:
-        st.query_params.pop("indicator", None)
-        st.query_params.pop("period", None)
-        return fallback, (
-            f"There is no measure called '{wanted}'. Showing {fallback.title} instead: choose "
-            "another measure below."
-        )
-
-
-def period_from_address(
-    indicator: Indicator, results: pl.DataFrame
-) -> tuple[str | None, str | None]:
-    """The period the address names, or the latest (None when there is no data), and a
-    message when the address names a period with no figure."""
-    available = periods_of(indicator, results)
-    wanted = st.query_params.get("period")
-    if not available:
-        return None, None
-    if wanted is None or wanted in available:
-        return wanted or available[0], None
-    st.query_params.pop("period", None)
-    return available[0], (
-        f"There is no figure for '{wanted}'. Showing the latest period, "
-        f"{summaries.period_short(indicator, available[0])}, instead."
-    )
-
-
-def _indicator_chosen() -> None:
-    """The address follows the picker: a new indicator, at its latest period."""
-    st.query_params["indicator"] = st.session_state[_INDICATOR_KEY]
-    st.query_params.pop("period", None)
-
-
-def _period_chosen(indicator_id: str) -> None:
-    st.query_params["indicator"] = indicator_id
-    st.query_params["period"] = st.session_state[_PERIOD_KEY]
-
-
-def indicator_picker(registry: Registry, indicator: Indicator) -> None:
-    # The address decides what is shown, so the picker is set from it on every run.
-    st.session_state[_INDICATOR_KEY] = indicator.id
-    st.selectbox(
-        "Choose a measure",
-        [i.id for i in registry.indicators],
-        format_func=lambda iid: (
-            f"{section_name(registry.indicator(iid))}: {registry.indicator(iid).title}"
-        ),
-        key=_INDICATOR_KEY,
-        on_change=_indicator_chosen,
-    )
-
-
-def period_picker(indicator: Indicator, results: pl.DataFrame, period: str) -> dict[str, Any]:
-    """A choice of period (newest first); returns the chosen period's headline row."""
-    st.session_state[_PERIOD_KEY] = period
-    st.selectbox(
-        "Choose a period",
-        periods_of(indicator, results),
-        format_func=lambda p: summaries.period_short(indicator, p),
-        key=_PERIOD_KEY,
-        on_change=_period_chosen,
-        args=(indicator.id,),
-    )
-    return row_for(indicator, results, period)
-
-
-def priority_context(registry: Registry, indicator: Indicator) -> None:
-    """Which priority the indicator belongs to, linked, and the strategy's wording."""
-    if indicator.priority == "context":
-        st.page_link(
-            "app_pages/population.py",
-            label="Context: part of Our SEND population",
-            icon=":material/groups:",
-        )
-    else:
-        priority = registry.priority(indicator.priority)
-        st.page_link(app_pages.priority_page(priority.id), label=priority_heading(priority))
-    st.markdown(f"*Measure of success, in the strategy's words:* {indicator.measure}")
-
-
-def note(row: dict[str, Any]) -> None:
-    text = row.get("note")
-    if isinstance(text, str) and text.strip():
-        st.markdown(f"**Note:** {text.strip()}")
-
-
-def related(registry: Registry, indicator: Indicator) -> None:
-    if not indicator.related:
-        return
-    st.markdown("**Related measures:**")
-    for other in indicator.related:
-        detail_link(registry.indicator(other), label=registry.indicator(other).title)
-
-
-def share_link(indicator: Indicator, period: str) -> None:
-    """The address of exactly this view, to copy into an email or a board paper."""
-    query = f"indicator={indicator.id}&period={period}"
-    base = st.context.url
-    address = f"{base.split('?')[0]}?{query}" if base else f"indicator?{query}"
-    st.markdown("**Link to this view** (copy it to share exactly what you see):")
-    # wrapped: a long address on one line would scroll sideways, out of reach of the keyboard
-    st.code(address, language=None, wrap_lines=True)
-
-
-# ---------------------------------------------------------------------------------------------
-# Action Plan
-# ---------------------------------------------------------------------------------------------
-
-PROGRESS_WORDS = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "at_risk": "At risk",
-    "delayed": "Delayed",
-    "complete": "Complete",
-}
-
-
-def milestone_status_key() -> None:
-    with st.expander("How a milestone's status is worked out"):
-        st.markdown(
-            f"""- **{status.label("complete")}**: the lead has recorded it as complete.
-- **{status.label("on_track")}**: in progress and not yet past its due date.
-- **{status.label("at_risk")}**: the lead says it is at risk, or it has not started and is due
-  within {status.DUE_SOON_DAYS} days.
-- **{status.label("off_track")}**: the lead says it is delayed, or its due date has passed.
-- **{status.label("not_yet_due")}**: not started and not due for a while yet.
-"""
-        )
-
-
-def milestone_rows(plan: pl.DataFrame, priority: str | None = None) -> pl.DataFrame:
-    """Milestones as a readable table: action, lead, due, status, progress, evidence."""
-    rows = plan.lazy()
-    if priority is not None:
-        rows = rows.filter(pl.col("priority") == priority)
-    return rows.select(
-        pl.col("action").alias("Action"),
-        pl.col("lead").alias("Lead"),
-        summaries.uk_date_expr(pl.col("due_date")).alias("Due"),
-        summaries.status_text_expr(column="status").alias("Status"),
-        pl.col("progress")
-        .replace_strict(PROGRESS_WORDS, default=pl.col("progress"), return_dtype=pl.String)
-        .alias("Progress reported"),
-        summaries.uk_date_expr(pl.col("status_date")).alias("Reviewed"),
-        pl.col("evidence").fill_null("").alias("Evidence"),
-    ).collect()
-
-
-def milestone_table(plan: pl.DataFrame, priority: str) -> None:
-    table = milestone_rows(plan, priority)
-    if table.height == 0:
-        st.markdown("No milestones uploaded for this priority yet.")
-        return
-    st.table(table)
-
-
-def milestone_timeline(view: data.View) -> None:
-    plan = view.action_plan
-    counts = plan.group_by("status").len().sort("len", descending=True)
-    described = ", ".join(
-        f"{n} {status.words(s).lower()}" for s, n in counts.iter_rows() if s is not None
-    )
-    chart_with_table(
-        view.milestone_timeline(),
-        description=(
-            f"Timeline of the {plan.height} Action Plan milestones by due date, one row per "
-            f"milestone, marked by status: {described}."
-        ),
-        table=milestone_rows(plan),
-        table_label="every milestone",
-        empty="No milestone has a due date to place on a timeline yet.",
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Our SEND population
-# ---------------------------------------------------------------------------------------------
-
-
-def population_block(indicator: Indicator, view: data.View) -> None:
-    """A context measure: latest figure in words, trend, and its breakdowns as shares."""
-    results = view.results
-    st.header(indicator.title, anchor=indicator.id)
-    st.markdown(indicator.description)
-    row = summaries.latest(results, indicator.id)
-    if row is None:
-        empty_state(
-            summaries.summary_sentence(indicator, None),
-            uploaded_next(indicator),
-        )
-        comparison_words(indicator, view)  # the official figures are there before our own
-        methodology(indicator)
-        return
-    today = view.snap.today
-    st.markdown(summaries.summary_sentence(indicator, row, with_interval=True, today=today))
-    footnotes(row)
-    comparison_words(indicator, view)
-    trend(indicator, view)
-    downloads.under_trend(indicator, view)
-    when = summaries.period_short(indicator, row["period"], today)
-    for name in breakdowns_of(indicator, results, row["period"]):
-        st.subheader(f"By {name.lower()}, {when}", anchor=False)
-        chart_with_table(
-            view.chart("population_chart", indicator.id, name),
-            description=f"{indicator.title} by {name.lower()}, {when}.",
-            table=breakdown_table(indicator, results, name, row["period"]),
-            table_label=f"by {name.lower()}, {when}",
-            empty=f"No breakdown by {name.lower()} for {when}.",
-        )
-        downloads.under_chart(
-            indicator, view, kind="population", breakdown=name, period=row["period"],
-            label=f"{indicator.title} by {name.lower()}, {when}",
-        )  # fmt: skip
-    methodology(indicator)
-    freshness_line(indicator, view)
-    detail_link(indicator)
-
-
-# ---------------------------------------------------------------------------------------------
-# About
-# ---------------------------------------------------------------------------------------------
-
-
-def status_key_table() -> None:
-    st.table(
-        pl.DataFrame(
-            {
-                "Status": [status.label(s) for s in status.STYLES],
-                "What it means": [style.meaning for style in status.STYLES.values()],
-            }
-        )
-    )
-
-
-def indicators_by_section(registry: Registry) -> list[tuple[str, list[Indicator]]]:
-    sections = [(priority_heading(p), registry.for_priority(p.id)) for p in registry.priorities]
-    sections.append(("Context: our SEND population", registry.for_priority("context")))
-    return [(name, measures) for name, measures in sections if measures]
-
-
-def glossary_list(heading: str, terms: Sequence[glossary.Term]) -> None:
-    st.subheader(heading, anchor=False)
-    st.markdown("\n\n".join(f"**{t.heading}**: {t.definition}" for t in terms))
-
-
-def freshness_table(freshness: pl.DataFrame) -> None:
-    st.table(
-        freshness.select(
-            pl.col("title").alias("Data"),
-            pl.col("indicators").alias("Measures using it"),
-            summaries.uk_date_expr(pl.col("latest_data"))
-            .fill_null("none yet")
-            .alias("Latest record"),
-            summaries.uk_date_expr(pl.col("last_upload")).fill_null("never").alias("Last uploaded"),
-            pl.when(pl.col("overdue"))
-            .then(
-                pl.concat_str(
-                    pl.lit("⚠ overdue since "), summaries.uk_date_expr(pl.col("next_update_due"))
-                )
-            )
-            .otherwise(summaries.uk_date_expr(pl.col("next_update_due")).fill_null("–"))
-            .alias("Next update due"),
-        )
-    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import about_block, data
 from dashboard import components as ui
-from dashboard import data
 from metrics import disclosure, glossary, status
 
 view = data.view()
@@ -31,7 +31,7 @@ st.markdown(
     "Each measure with a target gets a status. The status is always shown as a symbol and "
     "words, never by colour alone."
 )
-ui.status_key_table()
+about_block.status_key_table()
 st.markdown(
     f"""\
 - **Rates and survey results** carry a 95% confidence interval (Wilson score method): the range
@@ -65,7 +65,7 @@ st.markdown(
     "its target and baseline come from. This text comes from the same registry of indicators "
     "the calculations use, so it always matches them."
 )
-for section, measures in ui.indicators_by_section(registry):
+for section, measures in about_block.indicators_by_section(registry):
     st.subheader(section, anchor=False)
     for indicator in measures:
         ui.methodology(indicator)
@@ -77,8 +77,12 @@ if registry.glossary:
         "The first part is the strategy's own glossary, word for word. The second explains "
         "other words and abbreviations used on these pages."
     )
-    ui.glossary_list("From the strategy", [t for t in every_term if t.source == "strategy"])
-ui.glossary_list("Also used on this dashboard", [t for t in every_term if t.source == "dashboard"])
+    about_block.glossary_list(
+        "From the strategy", [t for t in every_term if t.source == "strategy"]
+    )
+about_block.glossary_list(
+    "Also used on this dashboard", [t for t in every_term if t.source == "dashboard"]
+)
 
 st.header("Data sources", anchor="data-sources")
 st.markdown(
@@ -88,7 +92,7 @@ st.markdown(
     "measures use it and when it was last updated."
 )
 if view.has_data:
-    ui.freshness_table(view.freshness)
+    about_block.freshness_table(view.freshness)
 else:
     ui.no_data_yet()
 st.markdown(

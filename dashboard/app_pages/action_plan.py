@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import action_plan_block, data
 from dashboard import components as ui
-from dashboard import data
 
 view = data.view()
 
@@ -15,7 +15,7 @@ ui.page_title(
     "lead and a due date. This page shows every milestone at its latest review: its status "
     "against the due date, its progress and the evidence recorded.",
 )
-ui.milestone_status_key()
+action_plan_block.milestone_status_key()
 
 if view.action_plan.height == 0:
     ui.empty_state(
@@ -26,9 +26,9 @@ if view.action_plan.height == 0:
     st.stop()
 
 st.header("Timeline", anchor="timeline")
-ui.milestone_timeline(view)
+action_plan_block.milestone_timeline(view)
 
 st.header("Milestones by priority", anchor="milestones")
 for priority in view.registry.priorities:
     st.subheader(ui.priority_heading(priority), anchor=f"priority-{priority.id}")
-    ui.milestone_table(view.action_plan, priority.id)
+    action_plan_block.milestone_table(view.action_plan, priority.id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import app_pages, commentary_block, data
+from dashboard import app_pages, commentary_block, data, indicator_detail
 from dashboard import components as ui
 from metrics import commentary, disclosure, summaries
 
@@ -26,11 +26,11 @@ if not view.has_data:
     ui.no_data_yet()
     st.stop()
 
-indicator, problem = ui.indicator_from_address(view.registry)
+indicator, problem = indicator_detail.indicator_from_address(view.registry)
 if problem:
     st.warning(problem, icon=":material/warning:")
-ui.indicator_picker(view.registry, indicator)
-period, problem = ui.period_from_address(indicator, view.results)
+indicator_detail.indicator_picker(view.registry, indicator)
+period, problem = indicator_detail.period_from_address(indicator, view.results)
 if problem:
     st.warning(problem, icon=":material/warning:")
 if period is None:
@@ -39,7 +39,7 @@ if period is None:
         ui.uploaded_next(indicator),
     )
     st.stop()
-ui.period_picker(indicator, view.results, period)
+indicator_detail.period_picker(indicator, view.results, period)
 when = summaries.period_short(indicator, period)
 
 engine = data.engine()

@@ -8,22 +8,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import commentary_block, data, downloads
+from dashboard import commentary_block, data, downloads, indicator_detail
 from dashboard import components as ui
 from metrics import summaries
 
 view = data.view()
 
-indicator, problem = ui.indicator_from_address(view.registry)
+indicator, problem = indicator_detail.indicator_from_address(view.registry)
 if problem:
     st.warning(problem, icon=":material/warning:")
 
 ui.browser_tab(f"{indicator.title} – Indicator detail", view.registry)
 ui.page_title(indicator.title, indicator.description)
-ui.indicator_picker(view.registry, indicator)
-ui.priority_context(view.registry, indicator)
+indicator_detail.indicator_picker(view.registry, indicator)
+indicator_detail.priority_context(view.registry, indicator)
 
-period, problem = ui.period_from_address(indicator, view.results)
+period, problem = indicator_detail.period_from_address(indicator, view.results)
 if problem:
     st.warning(problem, icon=":material/warning:")
 
@@ -38,14 +38,14 @@ if period is None:
     ui.methodology(indicator)
     st.stop()
 
-row = ui.period_picker(indicator, view.results, period)
+row = indicator_detail.period_picker(indicator, view.results, period)
 today = view.snap.today
 st.header(f"{summaries.period_short(indicator, period, today)} at a glance", anchor="at-a-glance")
 ui.status_badge(row["status"], indicator)
 st.markdown(summaries.summary_sentence(indicator, row, with_interval=True, today=today))
 ui.footnotes(row)
 ui.target_change_notice(indicator)
-ui.note(row)
+indicator_detail.note(row)
 ui.freshness_line(indicator, view)
 
 st.header("Trend", anchor="trend")
@@ -61,5 +61,5 @@ ui.breakdown_views(indicator, view, period, level=3, none_message=True)
 
 st.header("Methodology", anchor="methodology")
 ui.methodology(indicator, expanded=True)
-ui.related(view.registry, indicator)
-ui.share_link(indicator, period)
+indicator_detail.related(view.registry, indicator)
+indicator_detail.share_link(indicator, period)

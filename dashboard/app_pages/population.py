@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import components as ui
-from dashboard import data
+from dashboard import data, population_block
 
 view = data.view()
 
@@ -22,4 +22,4 @@ if not view.has_data:
 
 for indicator in view.registry.for_priority("context"):
     st.divider()
-    ui.population_block(indicator, view)
+    population_block.show(indicator, view)
