@@ -377,6 +377,20 @@ def trend_key(
     return TrendKey(tuple(entries), tuple(notes))
 
 
+def _legend_carrier(key: TrendKey, keyed: dict[str, Any]) -> alt.Chart:
+    """One invisible point per key entry: it carries the legend for entries drawn by marks
+    that have none of their own (a target line, a band)."""
+    return (
+        alt.Chart(pl.DataFrame({"key": key.names()}))
+        .mark_point(opacity=0, filled=True)
+        .encode(
+            color=keyed["color"], shape=keyed["shape"], strokeDash=keyed["strokeDash"],
+            x=alt.value(0), y=alt.value(0),
+        )
+        .properties(name="key")
+    )  # fmt: skip
+
+
 def _key_encodings(key: TrendKey, large: bool) -> dict[str, Any]:
     """colour, shape and dash on the field `key`, one scale for every layer: one legend."""
     names = key.names()
@@ -500,15 +514,7 @@ def trend_chart(
     )  # fmt: skip
     # every key entry drawn by a fixed mark (target, baseline, trajectory) still needs its
     # legend symbol: one invisible point per entry carries the legend
-    layers.append(
-        alt.Chart(pl.DataFrame({"key": key.names()}))
-        .mark_point(opacity=0, filled=True)
-        .encode(
-            color=keyed["color"], shape=keyed["shape"], strokeDash=keyed["strokeDash"],
-            x=alt.value(0), y=alt.value(0),
-        )
-        .properties(name="key")
-    )  # fmt: skip
+    layers.append(_legend_carrier(key, keyed))
     if rows.get_column("value").is_null().any():
         gaps = set(frame.filter(pl.col("has_result") & pl.col("value").is_null())["gap_text"])
         marks = {
@@ -1042,15 +1048,7 @@ def series_chart(
     # a real legend, as on the trend chart: one invisible point per entry carries it
     key = TrendKey(tuple(entries))
     keyed = _key_encodings(key, large=False)
-    layers.append(
-        alt.Chart(pl.DataFrame({"key": key.names()}))
-        .mark_point(opacity=0, filled=True)
-        .encode(
-            color=keyed["color"], shape=keyed["shape"], strokeDash=keyed["strokeDash"],
-            x=alt.value(0), y=alt.value(0),
-        )
-        .properties(name="key")
-    )  # fmt: skip
+    layers.append(_legend_carrier(key, keyed))
     return alt.layer(*layers).properties(
         title=_title(indicator.title, _subtitle(indicator, [])),
         description=description,

@@ -393,6 +393,13 @@ def _count_of(row: dict[str, Any]) -> tuple[str, str, str] | None:
     return number_text(num), number_text(den), percent_text(value)
 
 
+def _value_sentence(indicator: Indicator, row: dict[str, Any], when: str, interval: str) -> str:
+    """'Title: value in period', for a rate or survey result whose counts or wording do not
+    make a sentence of their own."""
+    value = format_value(indicator, row.get("value"), row.get("numerator"), row.get("denominator"))
+    return f"{bare_title(indicator)}: {value} in {when}{interval}{_ending(indicator, row)}"
+
+
 def _rate_sentence(
     indicator: Indicator, row: dict[str, Any], when: str, with_interval: bool
 ) -> str:
@@ -400,10 +407,7 @@ def _rate_sentence(
     counted = _count_of(row)
     split = split_title(indicator.title)
     if counted is None or split is None:
-        value = format_value(
-            indicator, row.get("value"), row.get("numerator"), row.get("denominator")
-        )
-        return f"{bare_title(indicator)}: {value} in {when}{interval}{_ending(indicator, row)}"
+        return _value_sentence(indicator, row, when, interval)
     num, den, pct = counted
     subject, predicate = split
     return (
@@ -419,10 +423,7 @@ def _survey_sentence(
     counted = _count_of(row)
     split = _survey_split(indicator.title)
     if counted is None or split is None:
-        value = format_value(
-            indicator, row.get("value"), row.get("numerator"), row.get("denominator")
-        )
-        return f"{bare_title(indicator)}: {value} in {when}{interval}{_ending(indicator, row)}"
+        return _value_sentence(indicator, row, when, interval)
     num, den, pct = counted
     subject, predicate = split
     return (
