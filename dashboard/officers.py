@@ -435,8 +435,9 @@ def rollback_control(view: data.View) -> None:
     restored = uploads.restored_rows(effect, batches)
     if restored.height:
         st.table(restored)
+    also = "".join(f" and batch {b}" for b in effect.together)
     sure = st.checkbox(
-        f"Yes, roll back batch {chosen}",
+        f"Yes, roll back batch {chosen}{also}",
         key=f"rollback_sure_{chosen}_{_round(_ROLLBACK)}",
     )
     if not st.button(
@@ -454,7 +455,9 @@ def rollback_control(view: data.View) -> None:
                 data.engine(), chosen, user=current_user(), role=app_pages.current_role()
             )
             # before any other Streamlit call, as after storing an upload
-            _remember_outcome(_ROLLBACK, uploads.rolled_back_sentence(chosen, came_back))
+            _remember_outcome(
+                _ROLLBACK, uploads.rolled_back_sentence(chosen, came_back, effect.together)
+            )
             _reset(_ROLLBACK)
             progress.update(label=f"Batch {chosen} rolled back", state="complete")
     except uploads.RollbackError as err:

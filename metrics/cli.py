@@ -236,17 +236,16 @@ def cmd_batches(args: argparse.Namespace) -> int:
 def cmd_rollback(args: argparse.Namespace) -> int:
     eng = api.engine(args.database)
     try:
+        with eng.connect() as conn:
+            together = uploads.rolled_back_with(conn, args.batch)
         restored = uploads.roll_back(eng, args.batch, user=args.who)
     except uploads.RollbackError as err:
         print(err, file=sys.stderr)
         return 1
     api.refresh_results(eng)
-    text = f"Batch {args.batch} rolled back." + (
-        f" Rows from batch(es) {', '.join(map(str, restored))} are current again."
-        if restored
-        else ""
-    )
-    _emit({"rolled_back": args.batch, "restored": restored}, args.format, text)
+    text = uploads.rolled_back_sentence(args.batch, restored, together)
+    data = {"rolled_back": args.batch, "together": together, "restored": restored}
+    _emit(data, args.format, text)
     return 0
 
 

@@ -15,8 +15,9 @@ detail. So an import merges rather than replaces:
 Storage keeps the batch model: the import writes one `ehc_requests` batch holding every request
 of the calendar years the return touches (merged, added and kept), which supersedes the rows
 stored for those years, and one `ehc_plans` batch, the snapshot of active plans at the return's
-ReferenceDate. Rolling back the two batches of a return brings back exactly what was stored
-before it, since superseded rows are never changed.
+ReferenceDate. Rolling back either batch rolls back both (the plans batch names the requests
+batch it was stored with) and brings back exactly what was stored before it, since superseded
+rows are never changed.
 """
 
 from __future__ import annotations
@@ -316,7 +317,9 @@ def store_return(engine: Engine, checked: Checked, *, user: str, role: str | Non
         for dataset, rows in ((REQUESTS, m.requests), (PLANS, m.plans)):
             if rows.height == 0:
                 continue
-            meta = store.BatchMeta(dataset, user, checked.file_name, checked.sha256, note)
+            # the plans batch names the requests batch: rolling back either undoes the return
+            first = next((b for b in ids.values() if b is not None), None)
+            meta = store.BatchMeta(dataset, user, checked.file_name, checked.sha256, note, first)
             result = store.write_batch(conn, meta, rows)
             ids[dataset] = result.batch_id
             detail = (
@@ -340,5 +343,5 @@ def stored_sentence(result: Stored, file_name: str) -> str:
     return (
         f"Stored the SEN2 return “{file_name}” as batch(es) {batches}: {m.new:,} new, "
         f"{m.changed:,} changed and {m.unchanged:,} unchanged requests, {m.kept:,} kept, and "
-        f"{m.plans.height:,} active plans. To undo it, roll back both batches."
+        f"{m.plans.height:,} active plans. Rolling back either batch undoes the whole return."
     )

@@ -544,7 +544,25 @@ def rollback_effect(engine: Engine, batch_id: int) -> store.RollbackEffect:
 def rollback_sentences(effect: store.RollbackEffect) -> list[str]:
     """What a roll back would do, in sentences."""
     lines = []
-    if effect.rows_removed:
+    if effect.together:
+        lines.append(
+            f"Batch {effect.batch_id} was stored together with "
+            f"{' and '.join(f'batch {b}' for b in effect.together)} from the same file (for "
+            "example a SEN2 return's requests and its active plans), so rolling it back rolls "
+            f"back {'both' if len(effect.together) == 1 else 'all of them'}."
+        )
+        names = ", ".join(map(str, (effect.batch_id, *effect.together)))
+        if effect.rows_removed:
+            lines.append(
+                f"Rolling back batches {names} takes their {rows_words(effect.rows_removed)} "
+                "out of every figure."
+            )
+        else:
+            lines.append(
+                f"None of the rows of batches {names} counts now (later uploads replaced them), "
+                "so rolling them back takes nothing out of the figures."
+            )
+    elif effect.rows_removed:
         lines.append(
             f"Rolling back batch {effect.batch_id} takes its {rows_words(effect.rows_removed)} "
             "out of every figure."
@@ -561,7 +579,10 @@ def rollback_sentences(effect: store.RollbackEffect) -> list[str]:
     else:
         lines.append("No earlier rows come back.")
     lines.append(
-        "The batch stays in the list, marked rolled back, and every page shows the figures "
+        "The batches stay in the list, marked rolled back, and every page shows the figures "
+        "without them."
+        if effect.together
+        else "The batch stays in the list, marked rolled back, and every page shows the figures "
         "without it."
     )
     return lines
@@ -583,24 +604,47 @@ def restored_rows(effect: store.RollbackEffect, all_batches: pl.DataFrame) -> pl
 
 
 def roll_back(engine: Engine, batch_id: int, *, user: str, role: str | None = None) -> list[int]:
-    """Undo a batch in one transaction, with its audit event; returns the batches whose rows
-    came back."""
+    """Undo a batch (with the batches stored with it) in one transaction, with its audit event;
+    returns the batches whose rows came back."""
     with store.write_transaction(engine) as conn:
+        together = rolled_back_with(conn, batch_id)
         restored = store.rollback(conn, batch_id, by=user)
         back = ", ".join(map(str, restored)) or "none"
         audit.record_in(
             conn, audit.ROLL_BACK, user,
-            f"Rolled back batch {batch_id}; rows from earlier batches that count again: {back}.",
+            f"Rolled back batch {batch_id}{_together_words(together)}; rows from earlier "
+            f"batches that count again: {back}.",
             role=role, ref=str(batch_id),
         )  # fmt: skip
         return restored
 
 
-def rolled_back_sentence(batch_id: int, restored: list[int]) -> str:
-    text = f"Batch {batch_id} is rolled back: its rows no longer count."
+def rolled_back_with(conn: Connection, batch_id: int) -> list[int]:
+    """The batches a roll back of this one also rolls back: those stored with it, still in."""
+    together = store.stored_together(conn, batch_id)
+    held = store.read_batches(conn).filter(pl.col("id").is_in(together))
+    return held.filter(pl.col("status") != "rolled_back").get_column("id").sort().to_list()
+
+
+def _together_words(together: list[int] | tuple[int, ...]) -> str:
+    """' and batch 12, stored with it from the same file' (nothing for a batch stored alone)."""
+    if not together:
+        return ""
+    names = " and ".join(f"batch {b}" for b in together)
+    return f" and {names}, stored with it from the same file"
+
+
+def rolled_back_sentence(
+    batch_id: int, restored: list[int], together: list[int] | tuple[int, ...] = ()
+) -> str:
+    if together:
+        text = f"Batch {batch_id}{_together_words(together)}, are rolled back: their rows no "
+        text += "longer count."
+    else:
+        text = f"Batch {batch_id} is rolled back: its rows no longer count."
     if restored:
         text += f" Rows from batch(es) {', '.join(map(str, restored))} count again."
-    return text + " Every page now shows the figures without it."
+    return text + f" Every page now shows the figures without {'them' if together else 'it'}."
 
 
 # ---------------------------------------------------------------------------------------------

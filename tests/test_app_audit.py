@@ -252,3 +252,42 @@ def test_the_page_refuses_anyone_who_is_not_an_officer(
     assert not at.exception
     assert any("only for an officer or an admin" in e.value for e in at.error)
     assert not at.table
+
+
+def test_a_sen2_return_is_rolled_back_whole_from_either_batch(
+    app_on: Any, empty_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from metrics import sen2_import
+
+    monkeypatch.setenv("MEASURES_PSEUDONYM_KEY", "c0ffee00" * 5)
+    content = (ROOT / "tests" / "sen2" / "return_2024.xml").read_bytes()
+    engine = api.engine(empty_url)
+    checked = sen2_import.check(engine, content, "sen2_2024.xml", today=dt.date(2026, 11, 27))
+    stored = sen2_import.store_return(engine, checked, user="test officer")
+    requests, plans = stored.requests_batch, stored.plans_batch
+    at = open_page(app_on(empty_url), "data-audit")
+    rollback_box(at).set_value(plans)
+    at.run()
+
+    # 12 requests of 2023 and the 7 active plans of 18 January 2024 (tests/test_sen2_import.py)
+    page = texts(at)
+    assert f"Batch {plans} was stored together with batch {requests} from the same file" in page
+    assert f"Rolling back batches {plans}, {requests} takes their 19 rows out" in page
+    sure = [
+        c for c in at.checkbox if c.label == f"Yes, roll back batch {plans} and batch {requests}"
+    ]
+    assert len(sure) == 1
+    sure[0].check()
+    at.run()
+    next(b for b in at.button if b.label == f"Roll back batch {plans}").click()
+    at.run()
+
+    assert not at.exception, [e.message for e in at.exception]
+    assert (
+        batch(empty_url, plans)["status"] == batch(empty_url, requests)["status"] == ("rolled_back")
+    )
+    assert any(
+        s.value.startswith(f"Batch {plans} and batch {requests}, stored with it from the same "
+                           "file, are rolled back")
+        for s in at.success
+    )  # fmt: skip

@@ -68,7 +68,11 @@ def test_rollback_records_the_roll_back(run: Any, engine: Engine, tmp_path) -> N
     )
 
     code, out, _ = run("rollback", "2", "--who", "ada@council")
-    assert code == 0 and "Batch 2 rolled back. Rows from batch(es) 1 are current again." in out
+    assert code == 0
+    assert (
+        "Batch 2 is rolled back: its rows no longer count. Rows from batch(es) 1 count again."
+        in out
+    )
     code, _, err = run("rollback", "2", "--who", "ada@council")  # refused: nothing recorded
     assert code == 1 and "already been rolled back" in err
 

@@ -87,7 +87,11 @@ def test_upload_supersede_list_and_roll_back(run, engine, tmp_path) -> None:
     ]
 
     code, out, _ = run("rollback", "2", "--user", "admin@test")
-    assert code == 0 and "Batch 2 rolled back. Rows from batch(es) 1 are current again." in out
+    assert code == 0
+    assert (
+        "Batch 2 is rolled back: its rows no longer count. Rows from batch(es) 1 count again."
+        in out
+    )
     assert batches(engine) == [(1, "active"), (2, "rolled_back")]
     code, _, err = run("rollback", "2")
     assert code == 1 and "already been rolled back" in err

@@ -35,7 +35,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from metrics import api, audit, cli, ingest, pseudonym, sen2_import
+from metrics import api, audit, cli, ingest, pseudonym, sen2_import, uploads
 from metrics.db import store
 from metrics.db.tables import metadata
 from metrics.ingest import sen2
@@ -185,11 +185,56 @@ def test_rolling_back_the_second_return_restores_the_first_exactly(engine: Engin
     after_first = _current(engine)
     second = _import(engine, SECOND, "sen2_2025.xml")
     assert _current(engine) != after_first
-    for batch in second.batch_ids:
-        with store.write_transaction(engine) as conn:
-            store.rollback(conn, batch, by="admin")
+    with store.write_transaction(engine) as conn:
+        store.rollback(conn, second.requests_batch, by="admin")  # and its plans with it
     assert _current(engine) == after_first
     assert _figures(engine, "ehc_6wk_decisions") == {"2023": (7, 10)}
+
+
+@pytest.mark.parametrize("which", ["requests", "plans"])
+def test_rolling_back_either_batch_of_a_return_rolls_back_both(engine: Engine, which: str) -> None:
+    first = _import(engine, FIRST, "sen2_2024.xml")
+    after_first = _current(engine)
+    second = _import(engine, SECOND, "sen2_2025.xml")
+    chosen, other = (
+        (second.requests_batch, second.plans_batch)
+        if which == "requests"
+        else (second.plans_batch, second.requests_batch)
+    )
+    assert chosen is not None and other is not None
+    effect = uploads.rollback_effect(engine, chosen)
+    # the second requests batch holds the 15 requests of 2023 and 2024 (the first return's 12,
+    # merged, and 3 new); its plans batch the 8 active plans of 16 January 2025. The first
+    # return's 12 requests of 2023 count again; its 7 plans of January 2024 were never replaced.
+    assert effect.together == (other,)
+    assert effect.rows_removed == 15 + 8
+    assert effect.restored.rows() == [(first.requests_batch, 12)]
+    words = " ".join(uploads.rollback_sentences(effect))
+    assert f"stored together with batch {other} from the same file" in words
+    assert "rolls back both" in words and "takes their 23 rows out of every figure" in words
+
+    assert uploads.roll_back(engine, chosen, user="admin") == [first.requests_batch]
+    with engine.connect() as conn:
+        batches = store.read_batches(conn)
+    status = dict(batches.select("id", "status").iter_rows())
+    assert (status[chosen], status[other]) == ("rolled_back", "rolled_back")
+    assert status[first.requests_batch] == "active" and status[first.plans_batch] == "active"
+    assert _current(engine) == after_first
+    newest = audit.events(engine, actions=[audit.ROLL_BACK]).row(0, named=True)
+    assert newest["detail"].startswith(f"Rolled back batch {chosen} and batch {other}, stored")
+    sentence = uploads.rolled_back_sentence(chosen, [first.requests_batch], effect.together)
+    assert sentence.startswith(f"Batch {chosen} and batch {other}, stored with it")
+
+
+def test_a_return_names_the_batch_its_plans_were_stored_with(engine: Engine) -> None:
+    stored = _import(engine, FIRST, "sen2_2024.xml")
+    with engine.connect() as conn:
+        batches = store.read_batches(conn)
+        together = store.stored_together(conn, stored.plans_batch)  # type: ignore[arg-type]
+    assert batches.select("id", "stored_with").rows() == [
+        (stored.requests_batch, None), (stored.plans_batch, stored.requests_batch),
+    ]  # fmt: skip
+    assert together == [stored.requests_batch]
 
 
 def test_the_same_person_has_the_same_reference_in_both_years(engine: Engine) -> None:

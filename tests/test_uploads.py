@@ -147,8 +147,9 @@ def test_a_roll_back_preview_says_what_stops_counting_and_what_comes_back(
     with engine.connect() as conn:
         before = store.table_digest(conn)
 
-    # C's 3 rows stop counting and B's 4 come back
+    # C's 3 rows stop counting and B's 4 come back; C was stored alone, so nothing goes with it
     assert _effect(engine, c) == (3, [(b, 4)])
+    assert uploads.rollback_effect(engine, c).together == ()
     # B's rows already count for nothing (C replaced them), and A's 2024 rows stay replaced by C
     assert _effect(engine, b) == (0, [])
     # A's two 2023 rows are all it still has in the figures; nothing earlier comes back

@@ -140,6 +140,7 @@ class BatchMeta:
     file_name: str
     sha256: str
     note: str = ""
+    stored_with: int | None = None  # the first batch of the same import: rolled back together
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,7 @@ def write_batch(
             status_changed_at=stamp,
             status_changed_by=meta.uploaded_by,
             note=meta.note,
+            stored_with=meta.stored_with,
         )
     ).inserted_primary_key[0]
 
@@ -262,10 +264,29 @@ class RollbackError(ValueError):
     """A roll back that cannot be done, with the reason in plain English."""
 
 
-def rollback(conn: Connection, batch_id: int, by: str) -> list[int]:
-    """Undo a batch: its rows stop counting, and what it superseded comes back.
+def stored_together(conn: Connection, batch_id: int) -> list[int]:
+    """The other batches one import stored with this one (a SEN2 return's requests and plans),
+    which are rolled back with it; empty for a batch stored alone."""
+    first = conn.execute(
+        sa.select(sa.func.coalesce(batches.c.stored_with, batches.c.id)).where(
+            batches.c.id == batch_id
+        )
+    ).scalar()
+    if first is None:
+        return []
+    members = conn.execute(
+        sa.select(batches.c.id)
+        .where((batches.c.id == first) | (batches.c.stored_with == first))
+        .order_by(batches.c.id)
+    ).scalars()
+    return [b for b in members if b != batch_id]
 
-    Rows that the batch superseded return to the state they would have had without it: current
+
+def rollback(conn: Connection, batch_id: int, by: str) -> list[int]:
+    """Undo a batch, with the batches stored with it (`stored_together`): their rows stop
+    counting, and what they superseded comes back.
+
+    Rows that a batch superseded return to the state they would have had without it: current
     again, or superseded by whichever later batch replaced the rolled-back rows.
     Returns the ids of batches whose rows came back.
     """
@@ -274,7 +295,18 @@ def rollback(conn: Connection, batch_id: int, by: str) -> list[int]:
         raise RollbackError(f"There is no batch {batch_id}.")
     if row["status"] == "rolled_back":
         raise RollbackError(f"Batch {batch_id} has already been rolled back.")
-    table = DATA_TABLES[row["dataset"]]
+    restored = _rollback_one(conn, batch_id, row["dataset"], by)
+    for other in stored_together(conn, batch_id):
+        status, dataset = conn.execute(
+            sa.select(batches.c.status, batches.c.dataset).where(batches.c.id == other)
+        ).one()
+        if status != "rolled_back":
+            restored += _rollback_one(conn, other, dataset, by)
+    return sorted(set(restored))
+
+
+def _rollback_one(conn: Connection, batch_id: int, dataset: str, by: str) -> list[int]:
+    table = DATA_TABLES[dataset]
     # For each period, who (if anyone) replaced this batch's rows there.
     successors = dict(
         conn.execute(
@@ -299,7 +331,7 @@ def rollback(conn: Connection, batch_id: int, by: str) -> list[int]:
         .where(batches.c.id == batch_id)
         .values(status="rolled_back", status_changed_at=now_utc(), status_changed_by=by)
     )
-    _refresh_statuses(conn, row["dataset"], restored, by)
+    _refresh_statuses(conn, dataset, restored, by)
     return restored
 
 
@@ -310,42 +342,57 @@ class RollbackEffect:
     batch_id: int
     dataset: str
     status: str
-    rows_removed: int  # the batch's rows that count now and would stop counting
+    rows_removed: int  # the rows that count now and would stop counting (`together`'s too)
     restored: pl.DataFrame  # batch_id, rows: earlier rows that would count again, per batch
+    together: tuple[int, ...] = ()  # the batches stored with it, rolled back with it
 
 
 def rollback_effect(conn: Connection, batch_id: int) -> RollbackEffect:
-    """The rows a roll back takes away and the earlier rows it brings back, as `rollback` does.
+    """The rows a roll back takes away and the earlier rows it brings back, as `rollback` does,
+    for the batch and the batches stored with it.
 
-    Rows the batch superseded come back only in periods where the batch's own rows are still
+    Rows a batch superseded come back only in periods where the batch's own rows are still
     current; where a later batch replaced them, that later batch keeps its place.
     """
     row = conn.execute(sa.select(batches).where(batches.c.id == batch_id)).mappings().first()
     if row is None:
         raise RollbackError(f"There is no batch {batch_id}.")
-    table = DATA_TABLES[row["dataset"]]
-    counting = row["status"] != "rolled_back"
-    current = (table.c.batch_id == batch_id) & table.c.superseded_by.is_(None)
-    removed = conn.execute(sa.select(sa.func.count()).select_from(table).where(current)).scalar()
-    live_periods = sa.select(table.c.period_key).where(current).distinct()
-    restored = conn.execute(
-        sa.select(table.c.batch_id, sa.func.count())
-        .join(batches, batches.c.id == table.c.batch_id)
-        .where(table.c.superseded_by == batch_id, table.c.period_key.in_(live_periods))
-        .where(batches.c.status != "rolled_back")
-        .group_by(table.c.batch_id)
-        .order_by(table.c.batch_id)
-    ).all()
+    schema = {"batch_id": pl.Int64(), "rows": pl.Int64()}
+    if row["status"] == "rolled_back":
+        return RollbackEffect(
+            batch_id, row["dataset"], row["status"], 0, pl.DataFrame(schema=schema)
+        )
+    together = [
+        (other, dataset)
+        for other, dataset, status in conn.execute(
+            sa.select(batches.c.id, batches.c.dataset, batches.c.status)
+            .where(batches.c.id.in_(stored_together(conn, batch_id)))
+            .order_by(batches.c.id)
+        ).all()
+        if status != "rolled_back"
+    ]
+    removed, restored = 0, []
+    for member, dataset in [(batch_id, row["dataset"]), *together]:
+        table = DATA_TABLES[dataset]
+        current = (table.c.batch_id == member) & table.c.superseded_by.is_(None)
+        removed += (
+            conn.execute(sa.select(sa.func.count()).select_from(table).where(current)).scalar() or 0
+        )
+        live_periods = sa.select(table.c.period_key).where(current).distinct()
+        restored += conn.execute(
+            sa.select(table.c.batch_id, sa.func.count())
+            .join(batches, batches.c.id == table.c.batch_id)
+            .where(table.c.superseded_by == member, table.c.period_key.in_(live_periods))
+            .where(batches.c.status != "rolled_back")
+            .group_by(table.c.batch_id)
+        ).all()
     return RollbackEffect(
         batch_id=batch_id,
         dataset=row["dataset"],
         status=row["status"],
-        rows_removed=int(removed or 0) if counting else 0,
-        restored=pl.DataFrame(
-            restored if counting else [],
-            schema={"batch_id": pl.Int64(), "rows": pl.Int64()},
-            orient="row",
-        ),
+        rows_removed=int(removed),
+        restored=pl.DataFrame(restored, schema=schema, orient="row").sort("batch_id"),
+        together=tuple(other for other, _ in together),
     )
 
 
@@ -509,6 +556,7 @@ def read_batches(conn: Connection) -> pl.DataFrame:
         "status_changed_at": pl.Datetime(time_zone="UTC"),
         "status_changed_by": pl.String(),
         "note": pl.String(),
+        "stored_with": pl.Int64(),
     }
     data = [
         {

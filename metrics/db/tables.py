@@ -33,6 +33,9 @@ batches = sa.Table(
     sa.Column("status_changed_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("status_changed_by", sa.String(200), nullable=False),
     sa.Column("note", sa.Text, nullable=False, server_default=""),
+    # the first batch of the import this one was stored with (a SEN2 return's requests batch,
+    # for its plans batch): such batches are rolled back together, never one without the other
+    sa.Column("stored_with", sa.Integer, nullable=True),
     sa.CheckConstraint(
         "status IN ('active', 'superseded', 'rolled_back')", name="ck_batches_status"
     ),
