@@ -451,13 +451,11 @@ def rollback_control(view: data.View) -> None:
     require_role(app_pages.ADMINS, "Rolling back an upload")
     try:
         with st.status(f"Rolling back batch {chosen}…", expanded=True) as progress:
-            came_back = uploads.roll_back(
+            result = uploads.roll_back(
                 data.engine(), chosen, user=current_user(), role=app_pages.current_role()
             )
             # before any other Streamlit call, as after storing an upload
-            _remember_outcome(
-                _ROLLBACK, uploads.rolled_back_sentence(chosen, came_back, effect.together)
-            )
+            _remember_outcome(_ROLLBACK, uploads.rolled_back_sentence(result))
             _reset(_ROLLBACK)
             progress.update(label=f"Batch {chosen} rolled back", state="complete")
     except uploads.RollbackError as err:

@@ -236,16 +236,14 @@ def cmd_batches(args: argparse.Namespace) -> int:
 def cmd_rollback(args: argparse.Namespace) -> int:
     eng = api.engine(args.database)
     try:
-        with eng.connect() as conn:
-            together = uploads.rolled_back_with(conn, args.batch)
-        restored = uploads.roll_back(eng, args.batch, user=args.who)
+        result = uploads.roll_back(eng, args.batch, user=args.who)
     except uploads.RollbackError as err:
         print(err, file=sys.stderr)
         return 1
     api.refresh_results(eng)
-    text = uploads.rolled_back_sentence(args.batch, restored, together)
-    data = {"rolled_back": args.batch, "together": together, "restored": restored}
-    _emit(data, args.format, text)
+    data = {"rolled_back": args.batch, "together": list(result.together),
+            "restored": result.restored}  # fmt: skip
+    _emit(data, args.format, uploads.rolled_back_sentence(result))
     return 0
 
 

@@ -541,8 +541,17 @@ def rollback_effect(engine: Engine, batch_id: int) -> store.RollbackEffect:
         return store.rollback_effect(conn, batch_id)
 
 
+def _named(batch_id: int, together: tuple[int, ...]) -> tuple[str, str, str]:
+    """How sentences name a batch and those rolled back with it: 'batch 12', 'its', 'it' or
+    'batches 13, 12', 'their', 'them'."""
+    if not together:
+        return f"batch {batch_id}", "its", "it"
+    return f"batches {', '.join(map(str, (batch_id, *together)))}", "their", "them"
+
+
 def rollback_sentences(effect: store.RollbackEffect) -> list[str]:
     """What a roll back would do, in sentences."""
+    named, its, it = _named(effect.batch_id, effect.together)
     lines = []
     if effect.together:
         lines.append(
@@ -551,26 +560,15 @@ def rollback_sentences(effect: store.RollbackEffect) -> list[str]:
             "example a SEN2 return's requests and its active plans), so rolling it back rolls "
             f"back {'both' if len(effect.together) == 1 else 'all of them'}."
         )
-        names = ", ".join(map(str, (effect.batch_id, *effect.together)))
-        if effect.rows_removed:
-            lines.append(
-                f"Rolling back batches {names} takes their {rows_words(effect.rows_removed)} "
-                "out of every figure."
-            )
-        else:
-            lines.append(
-                f"None of the rows of batches {names} counts now (later uploads replaced them), "
-                "so rolling them back takes nothing out of the figures."
-            )
-    elif effect.rows_removed:
+    if effect.rows_removed:
         lines.append(
-            f"Rolling back batch {effect.batch_id} takes its {rows_words(effect.rows_removed)} "
-            "out of every figure."
+            f"Rolling back {named} takes {its} {rows_words(effect.rows_removed)} out of every "
+            "figure."
         )
     else:
         lines.append(
-            f"None of batch {effect.batch_id}'s rows counts now (a later upload replaced them), "
-            "so rolling it back takes nothing out of the figures."
+            f"None of the rows of {named} counts now (a later upload replaced them), so rolling "
+            f"{it} back takes nothing out of the figures."
         )
     restored = int(effect.restored.get_column("rows").sum())
     if restored:
@@ -579,11 +577,8 @@ def rollback_sentences(effect: store.RollbackEffect) -> list[str]:
     else:
         lines.append("No earlier rows come back.")
     lines.append(
-        "The batches stay in the list, marked rolled back, and every page shows the figures "
-        "without them."
-        if effect.together
-        else "The batch stays in the list, marked rolled back, and every page shows the figures "
-        "without it."
+        f"{'The batch stays' if it == 'it' else 'The batches stay'} in the list, marked rolled "
+        f"back, and every page shows the figures without {it}."
     )
     return lines
 
@@ -603,11 +598,18 @@ def restored_rows(effect: store.RollbackEffect, all_batches: pl.DataFrame) -> pl
     )
 
 
-def roll_back(engine: Engine, batch_id: int, *, user: str, role: str | None = None) -> list[int]:
-    """Undo a batch (with the batches stored with it) in one transaction, with its audit event;
-    returns the batches whose rows came back."""
+@dataclass(frozen=True)
+class RolledBack:
+    batch_id: int
+    together: tuple[int, ...]  # the batches stored with it, rolled back with it
+    restored: list[int]  # the batches whose rows came back
+
+
+def roll_back(engine: Engine, batch_id: int, *, user: str, role: str | None = None) -> RolledBack:
+    """Undo a batch (with the batches stored with it) in one transaction, with its audit
+    event."""
     with store.write_transaction(engine) as conn:
-        together = rolled_back_with(conn, batch_id)
+        together = tuple(store.rolled_back_with(conn, batch_id))
         restored = store.rollback(conn, batch_id, by=user)
         back = ", ".join(map(str, restored)) or "none"
         audit.record_in(
@@ -616,35 +618,26 @@ def roll_back(engine: Engine, batch_id: int, *, user: str, role: str | None = No
             f"batches that count again: {back}.",
             role=role, ref=str(batch_id),
         )  # fmt: skip
-        return restored
+        return RolledBack(batch_id, together, restored)
 
 
-def rolled_back_with(conn: Connection, batch_id: int) -> list[int]:
-    """The batches a roll back of this one also rolls back: those stored with it, still in."""
-    together = store.stored_together(conn, batch_id)
-    held = store.read_batches(conn).filter(pl.col("id").is_in(together))
-    return held.filter(pl.col("status") != "rolled_back").get_column("id").sort().to_list()
-
-
-def _together_words(together: list[int] | tuple[int, ...]) -> str:
+def _together_words(together: tuple[int, ...]) -> str:
     """' and batch 12, stored with it from the same file' (nothing for a batch stored alone)."""
     if not together:
         return ""
-    names = " and ".join(f"batch {b}" for b in together)
-    return f" and {names}, stored with it from the same file"
+    return f" and {' and '.join(f'batch {b}' for b in together)}, stored with it from the same file"
 
 
-def rolled_back_sentence(
-    batch_id: int, restored: list[int], together: list[int] | tuple[int, ...] = ()
-) -> str:
-    if together:
-        text = f"Batch {batch_id}{_together_words(together)}, are rolled back: their rows no "
-        text += "longer count."
+def rolled_back_sentence(result: RolledBack) -> str:
+    if result.together:
+        text = f"Batch {result.batch_id}{_together_words(result.together)}, are rolled back: "
+        text += "their rows no longer count."
     else:
-        text = f"Batch {batch_id} is rolled back: its rows no longer count."
-    if restored:
-        text += f" Rows from batch(es) {', '.join(map(str, restored))} count again."
-    return text + f" Every page now shows the figures without {'them' if together else 'it'}."
+        text = f"Batch {result.batch_id} is rolled back: its rows no longer count."
+    if result.restored:
+        text += f" Rows from batch(es) {', '.join(map(str, result.restored))} count again."
+    _, _, it = _named(result.batch_id, result.together)
+    return text + f" Every page now shows the figures without {it}."
 
 
 # ---------------------------------------------------------------------------------------------

@@ -156,7 +156,7 @@ def test_a_superseded_upload_is_marked_and_rolling_it_back_brings_nothing_back(
     rollback_box(at).set_value(first)
     at.run()
     page = texts(at)
-    assert f"None of batch {first}'s rows counts now" in page
+    assert f"None of the rows of batch {first} counts now" in page
     assert "No earlier rows come back." in page
 
 

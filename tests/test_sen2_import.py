@@ -213,7 +213,8 @@ def test_rolling_back_either_batch_of_a_return_rolls_back_both(engine: Engine, w
     assert f"stored together with batch {other} from the same file" in words
     assert "rolls back both" in words and "takes their 23 rows out of every figure" in words
 
-    assert uploads.roll_back(engine, chosen, user="admin") == [first.requests_batch]
+    result = uploads.roll_back(engine, chosen, user="admin")
+    assert result == uploads.RolledBack(chosen, (other,), [first.requests_batch])
     with engine.connect() as conn:
         batches = store.read_batches(conn)
     status = dict(batches.select("id", "status").iter_rows())
@@ -222,19 +223,22 @@ def test_rolling_back_either_batch_of_a_return_rolls_back_both(engine: Engine, w
     assert _current(engine) == after_first
     newest = audit.events(engine, actions=[audit.ROLL_BACK]).row(0, named=True)
     assert newest["detail"].startswith(f"Rolled back batch {chosen} and batch {other}, stored")
-    sentence = uploads.rolled_back_sentence(chosen, [first.requests_batch], effect.together)
-    assert sentence.startswith(f"Batch {chosen} and batch {other}, stored with it")
+    assert uploads.rolled_back_sentence(result) == (
+        f"Batch {chosen} and batch {other}, stored with it from the same file, are rolled back: "
+        f"their rows no longer count. Rows from batch(es) {first.requests_batch} count again. "
+        "Every page now shows the figures without them."
+    )
 
 
 def test_a_return_names_the_batch_its_plans_were_stored_with(engine: Engine) -> None:
     stored = _import(engine, FIRST, "sen2_2024.xml")
     with engine.connect() as conn:
         batches = store.read_batches(conn)
-        together = store.stored_together(conn, stored.plans_batch)  # type: ignore[arg-type]
+        together = store.rolled_back_with(conn, stored.plans_batch)  # type: ignore[arg-type]
     assert batches.select("id", "stored_with").rows() == [
         (stored.requests_batch, None), (stored.plans_batch, stored.requests_batch),
     ]  # fmt: skip
-    assert together == [stored.requests_batch]
+    assert together == {stored.requests_batch: "ehc_requests"}
 
 
 def test_the_same_person_has_the_same_reference_in_both_years(engine: Engine) -> None:

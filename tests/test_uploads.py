@@ -159,7 +159,7 @@ def test_a_roll_back_preview_says_what_stops_counting_and_what_comes_back(
         assert store.table_digest(conn) == before
 
     # and the roll back does just that: B's 4 rows for 2024 count again, with A's 2 for 2023
-    assert uploads.roll_back(engine, c, user="admin") == [b]
+    assert uploads.roll_back(engine, c, user="admin") == uploads.RolledBack(c, (), [b])
     with engine.connect() as conn:
         active = store.read_active(conn, "ehc_requests")
     assert sorted(active.get_column("case_ref").to_list()) == [

@@ -264,26 +264,28 @@ class RollbackError(ValueError):
     """A roll back that cannot be done, with the reason in plain English."""
 
 
-def stored_together(conn: Connection, batch_id: int) -> list[int]:
-    """The other batches one import stored with this one (a SEN2 return's requests and plans),
-    which are rolled back with it; empty for a batch stored alone."""
+def rolled_back_with(conn: Connection, batch_id: int) -> dict[int, str]:
+    """The batches one import stored with this one (a SEN2 return's requests and plans) that
+    still count, each with its dataset: rolling this one back rolls them back too."""
     first = conn.execute(
         sa.select(sa.func.coalesce(batches.c.stored_with, batches.c.id)).where(
             batches.c.id == batch_id
         )
     ).scalar()
     if first is None:
-        return []
-    members = conn.execute(
-        sa.select(batches.c.id)
-        .where((batches.c.id == first) | (batches.c.stored_with == first))
-        .order_by(batches.c.id)
-    ).scalars()
-    return [b for b in members if b != batch_id]
+        return {}
+    return dict(
+        conn.execute(
+            sa.select(batches.c.id, batches.c.dataset)
+            .where((batches.c.id == first) | (batches.c.stored_with == first))
+            .where(batches.c.id != batch_id, batches.c.status != "rolled_back")
+            .order_by(batches.c.id)
+        ).all()
+    )
 
 
 def rollback(conn: Connection, batch_id: int, by: str) -> list[int]:
-    """Undo a batch, with the batches stored with it (`stored_together`): their rows stop
+    """Undo a batch, with the batches stored with it (`rolled_back_with`): their rows stop
     counting, and what they superseded comes back.
 
     Rows that a batch superseded return to the state they would have had without it: current
@@ -295,13 +297,8 @@ def rollback(conn: Connection, batch_id: int, by: str) -> list[int]:
         raise RollbackError(f"There is no batch {batch_id}.")
     if row["status"] == "rolled_back":
         raise RollbackError(f"Batch {batch_id} has already been rolled back.")
-    restored = _rollback_one(conn, batch_id, row["dataset"], by)
-    for other in stored_together(conn, batch_id):
-        status, dataset = conn.execute(
-            sa.select(batches.c.status, batches.c.dataset).where(batches.c.id == other)
-        ).one()
-        if status != "rolled_back":
-            restored += _rollback_one(conn, other, dataset, by)
+    members = {batch_id: row["dataset"], **rolled_back_with(conn, batch_id)}
+    restored = [b for member, ds in members.items() for b in _rollback_one(conn, member, ds, by)]
     return sorted(set(restored))
 
 
@@ -362,17 +359,9 @@ def rollback_effect(conn: Connection, batch_id: int) -> RollbackEffect:
         return RollbackEffect(
             batch_id, row["dataset"], row["status"], 0, pl.DataFrame(schema=schema)
         )
-    together = [
-        (other, dataset)
-        for other, dataset, status in conn.execute(
-            sa.select(batches.c.id, batches.c.dataset, batches.c.status)
-            .where(batches.c.id.in_(stored_together(conn, batch_id)))
-            .order_by(batches.c.id)
-        ).all()
-        if status != "rolled_back"
-    ]
+    together = rolled_back_with(conn, batch_id)
     removed, restored = 0, []
-    for member, dataset in [(batch_id, row["dataset"]), *together]:
+    for member, dataset in {batch_id: row["dataset"], **together}.items():
         table = DATA_TABLES[dataset]
         current = (table.c.batch_id == member) & table.c.superseded_by.is_(None)
         removed += (
@@ -392,7 +381,7 @@ def rollback_effect(conn: Connection, batch_id: int) -> RollbackEffect:
         status=row["status"],
         rows_removed=int(removed),
         restored=pl.DataFrame(restored, schema=schema, orient="row").sort("batch_id"),
-        together=tuple(other for other, _ in together),
+        together=tuple(together),
     )
 
 

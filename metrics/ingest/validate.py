@@ -287,7 +287,9 @@ def _column_checks(col: Column, today: dt.date) -> list[Check]:
             ))  # fmt: skip
             screen = privacy.could_identify(raw)
             checks += [
-                Check(bad, what, PRIVACY_FIX, screen, screen.fill_null(False).any(), True)
+                Check(
+                    bad, what, PRIVACY_FIX, screen, screen.fill_null(False).any(), plain_passes=True
+                )
                 for bad, what in privacy.value_checks(col)
             ]
     if col.unique:
@@ -488,7 +490,7 @@ def _has_blank(cells_frame: pl.DataFrame, first: _Read | None) -> bool:
     if first.lookup is not None:  # a blank cell is null once cleaned
         return first.lookup.get_column(first.name).null_count() > 0
     # a plain cell is neither empty nor starts with a space: only a missing one is blank
-    return not first.is_plain or cells_frame.get_column("c0").null_count() > 0
+    return not first.is_plain or cells_frame.get_column(first.source).null_count() > 0
 
 
 def validate(
